@@ -1,0 +1,2 @@
+/** TypeORM entities of this app; the drift check (`npm run db:check`) compares them with migrations/. */
+export const logEntities: Array<new () => object> = [];

@@ -1,0 +1,91 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { envSchema, secretVariables } from './env.schema';
+
+/** The validated configuration of a Signet process, read once at boot. */
+export interface SignetConfig {
+  readonly caPort: number;
+  readonly logPort: number;
+  readonly caPublicUrl: string;
+  readonly logPublicUrl: string;
+  readonly listenHost: string;
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  readonly dataDir: string;
+  readonly embeddedPostgresPort: number;
+  /** Absolute path of the YAML file with issuers and rules, when one is in use. */
+  readonly configFile: string | undefined;
+  /** The parsed YAML document (a mapping), or an empty mapping when there is no file. */
+  readonly file: Readonly<Record<string, unknown>>;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Thrown when configuration is invalid; the message names every offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates `env` (normally `process.env`) and the SIGNET_CONFIG file.
+ * Throws {@link ConfigError} naming each bad variable; never echoes secret values.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetConfig {
+  // Empty strings count as unset, as in most .env tooling.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k in envSchema.shape && v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '(environment)');
+        const raw = present[name];
+        const shown =
+          raw === undefined || secretVariables.has(name) ? '' : ` (got ${JSON.stringify(raw)})`;
+        return `${name}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const { configFile, file } = readConfigFile(e.SIGNET_CONFIG, cwd);
+  return {
+    caPort: e.CA_PORT,
+    logPort: e.LOG_PORT,
+    caPublicUrl: e.CA_PUBLIC_URL ?? `http://127.0.0.1:${e.CA_PORT}`,
+    logPublicUrl: e.LOG_PUBLIC_URL ?? `http://127.0.0.1:${e.LOG_PORT}`,
+    listenHost: e.SIGNET_LISTEN_HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir: resolve(cwd, e.SIGNET_DATA_DIR),
+    embeddedPostgresPort: e.SIGNET_EMBEDDED_PG_PORT,
+    configFile,
+    file,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function readConfigFile(
+  setting: string | undefined,
+  cwd: string,
+): { configFile: string | undefined; file: Record<string, unknown> } {
+  const path = resolve(cwd, setting ?? 'signet.yaml');
+  if (!existsSync(path)) {
+    if (setting !== undefined) throw new ConfigError([`SIGNET_CONFIG: file not found: ${path}`]);
+    return { configFile: undefined, file: {} };
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`SIGNET_CONFIG: ${path} is not valid YAML: ${(err as Error).message}`]);
+  }
+  if (doc === null || doc === undefined) return { configFile: path, file: {} };
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ConfigError([`SIGNET_CONFIG: ${path} must contain a YAML mapping at the top level`]);
+  }
+  return { configFile: path, file: doc as Record<string, unknown> };
+}

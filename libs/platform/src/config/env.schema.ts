@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+const port = (fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be an integer between 1 and 65535')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 65535, 'must be an integer between 1 and 65535')
+    .default(fallback);
+
+const httpUrl = z
+  .string()
+  .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'must be an http(s) URL')
+  .transform((s) => s.replace(/\/+$/, ''));
+
+const postgresUrl = z
+  .string()
+  .refine(
+    (s) => URL.canParse(s) && /^postgres(ql)?:$/.test(new URL(s).protocol),
+    'must be a postgres:// or postgresql:// URL',
+  );
+
+/**
+ * Every environment variable Signet reads, with its default. `.env.example` documents the same
+ * list and a test keeps the two equal. Values that may carry secrets are never echoed in errors.
+ */
+export const envSchema = z.object({
+  CA_PORT: port(5555),
+  LOG_PORT: port(3000),
+  CA_PUBLIC_URL: httpUrl.optional(),
+  LOG_PUBLIC_URL: httpUrl.optional(),
+  SIGNET_LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_SIZE: z
+    .string()
+    .regex(/^\d+$/, 'must be a positive integer')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 200, 'must be between 1 and 200')
+    .default(10),
+  SIGNET_DATA_DIR: z.string().min(1).default('./data'),
+  SIGNET_EMBEDDED_PG_PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be 0 (pick a free port) or a port number')
+    .transform(Number)
+    .refine((n) => n <= 65535, 'must be 0 (pick a free port) or a port number')
+    .default(0),
+  SIGNET_CONFIG: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Variables whose values must never appear in a message. */
+export const secretVariables: ReadonlySet<string> = new Set(['DATABASE_URL']);
+
+export type EnvInput = z.input<typeof envSchema>;

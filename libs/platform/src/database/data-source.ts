@@ -1,0 +1,58 @@
+import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+
+export interface DataSourceSettings {
+  url: string;
+  poolSize?: number;
+  applicationName: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+}
+
+/**
+ * TypeORM options for Signet: never `synchronize`, never implicit migrations; the schema comes
+ * only from the reviewed files in `migrations/`, applied by {@link runMigrations}.
+ */
+export function dataSourceOptions(s: DataSourceSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: s.url,
+    entities: s.entities,
+    migrations: s.migrations,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    logging: false,
+    extra: { max: s.poolSize ?? 10, application_name: s.applicationName },
+  };
+}
+
+/** Arbitrary but fixed key of the advisory lock that serialises migration runs across processes. */
+const MIGRATION_LOCK = 5_170_221_901;
+
+/**
+ * Applies pending migrations while holding a Postgres advisory lock, so that several processes
+ * starting at once against one database never race. Returns the names of the migrations applied.
+ */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/**
+ * The SQL TypeORM would need to make the database match the entities, after migrations.
+ * Empty when entities and migrations agree (what `migration:generate --check` tests).
+ */
+export async function schemaDrift(dataSource: DataSource): Promise<string[]> {
+  const log = await dataSource.driver.createSchemaBuilder().log();
+  return log.upQueries.map((q) => q.query);
+}

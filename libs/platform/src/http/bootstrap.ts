@@ -1,0 +1,64 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { ConfigError, loadConfig, type SignetConfig } from '../config/config';
+import { HttpMetrics } from '../metrics/metrics';
+
+/**
+ * Reads and validates configuration from the environment; on error prints which variables are
+ * wrong and exits with status 2, before anything starts.
+ */
+export function configOrExit(env: NodeJS.ProcessEnv = process.env): SignetConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+export interface HttpSettings {
+  /** Largest accepted request body, e.g. '128kb'. */
+  bodyLimit: string;
+}
+
+/** Creates a Nest app with Signet's HTTP defaults (no framework fingerprint, JSON limit, shutdown hooks). */
+export async function createApp(
+  module: Type<unknown> | DynamicModule,
+  http: HttpSettings,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  configureApp(app, http);
+  return app;
+}
+
+/** Applies Signet's HTTP defaults to an app (also used by tests that build apps from a testing module). */
+export function configureApp(app: NestExpressApplication, http: HttpSettings): void {
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  // Mounted on Express itself (not a Nest route) so unmatched requests are counted as such.
+  app.use(app.get(HttpMetrics).middleware);
+  app.useBodyParser('json', { limit: http.bodyLimit });
+  app.enableShutdownHooks();
+}
+
+/** Starts listening and logs where. */
+export async function listen(
+  app: INestApplication,
+  name: string,
+  port: number,
+  host: string,
+  publicUrl: string,
+): Promise<void> {
+  await app.listen(port, host);
+  app
+    .get(Logger)
+    .log(`${name} listening on http://${host}:${port} (public URL ${publicUrl})`, 'Bootstrap');
+}

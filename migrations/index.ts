@@ -1,0 +1,5 @@
+/**
+ * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
+ * edited once merged: a change to the schema is a new migration.
+ */
+export const migrations: Array<new () => object> = [];

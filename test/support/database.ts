@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { withDatabase } from './state';
+
+export interface TestDatabase {
+  /** URL of a fresh database with every migration applied. */
+  readonly url: string;
+  readonly name: string;
+  /** Runs SQL directly (for asserting what is stored, or trying to tamper with it). */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+function adminUrl(): string {
+  const url = process.env.SIGNET_TEST_ADMIN_URL;
+  if (url === undefined)
+    throw new Error('SIGNET_TEST_ADMIN_URL is unset: run this suite through jest (db project)');
+  return url;
+}
+
+/** Clones the migrated template into a database of this test's own. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `signet_t_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE ${name} TEMPLATE ${process.env.SIGNET_TEST_TEMPLATE}`);
+        break;
+      } catch (err) {
+        // Two clones of one template at the same instant can collide; a retry settles it.
+        if (attempt >= 10 || !/being accessed by other users/.test((err as Error).message))
+          throw err;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(adminUrl(), name);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  return {
+    url,
+    name,
+    query: async <T>(sql: string, params?: unknown[]) =>
+      (await client.query(sql, params)).rows as T[],
+    drop: async () => {
+      await client.end();
+      const a = new Client({ connectionString: adminUrl() });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/* Gives the `db` test project a real Postgres: TEST_DATABASE_URL when set, else an embedded
+   server started here. Builds a template database with every migration applied; each test file
+   then clones it (test/support/database.ts), so files never share state. */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrations } from '../../libs/platform/src/database/data-source';
+import { startEmbeddedPostgres } from '../../libs/platform/src/database/embedded-postgres';
+import { migrations } from '../../migrations';
+import { caEntities } from '../../apps/ca/src/entities';
+import { logEntities } from '../../apps/transparency-log/src/entities';
+import { state, withDatabase } from './state';
+
+export default async function globalSetup(): Promise<void> {
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  if (adminUrl === undefined || adminUrl === '') {
+    const dataDir = await mkdtemp(join(tmpdir(), 'signet-test-pg-'));
+    const pg = await startEmbeddedPostgres({ dataDir, port: 0, database: 'signet_test' });
+    state.embedded = pg;
+    state.dataDir = dataDir;
+    adminUrl = pg.adminUrl;
+  }
+  const template = `signet_template_${process.pid}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${template}`);
+  await admin.query(`CREATE DATABASE ${template}`);
+  await admin.end();
+
+  const ds = await new DataSource(
+    dataSourceOptions({
+      url: withDatabase(adminUrl, template),
+      applicationName: 'signet-test-setup',
+      entities: [...caEntities, ...logEntities],
+      migrations,
+    }),
+  ).initialize();
+  await runMigrations(ds);
+  await ds.destroy();
+
+  state.template = template;
+  process.env.SIGNET_TEST_ADMIN_URL = adminUrl;
+  process.env.SIGNET_TEST_TEMPLATE = template;
+}

@@ -1,0 +1,15 @@
+import { rm } from 'node:fs/promises';
+import { Client } from 'pg';
+import { state } from './state';
+
+export default async function globalTeardown(): Promise<void> {
+  const adminUrl = process.env.SIGNET_TEST_ADMIN_URL;
+  if (adminUrl !== undefined && state.template !== undefined) {
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${state.template} WITH (FORCE)`);
+    await admin.end();
+  }
+  await state.embedded?.stop();
+  if (state.dataDir !== undefined) await rm(state.dataDir, { recursive: true, force: true });
+}
