@@ -1,0 +1,172 @@
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import {
+  fingerprintOf,
+  generateKeyPair,
+  logIdOf,
+  parsePublicKey,
+  publicKeyFromJwk,
+  publicKeyToDer,
+  publicKeyToJwk,
+  publicKeyToPem,
+  signatureAlgorithmOf,
+  verifySignature,
+} from './keys';
+import type { SignatureAlgorithm } from './signer';
+
+const error = (code: string, message: string): Error =>
+  expect.objectContaining({ code, message }) as Error;
+
+describe(signatureAlgorithmOf.name, () => {
+  it.each([
+    ['ecdsa-p256-sha256'],
+    ['ecdsa-p384-sha384'],
+    ['ed25519'],
+    ['rsa-pkcs1-sha256'],
+  ] as Array<[SignatureAlgorithm]>)(
+    'recognises generated %s keys, public and private',
+    (algorithm) => {
+      const { privateKey, publicKey } = generateKeyPair(algorithm, 2048);
+      expect(signatureAlgorithmOf(privateKey)).toBe(algorithm);
+      expect(signatureAlgorithmOf(publicKey)).toBe(algorithm);
+    },
+  );
+
+  it.each([
+    [
+      'P-521',
+      () => generateKeyPairSync('ec', { namedCurve: 'P-521' }).publicKey,
+      'unsupported EC curve secp521r1; use P-256 or P-384',
+    ],
+    [
+      'secp256k1',
+      () => generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey,
+      'unsupported EC curve secp256k1; use P-256 or P-384',
+    ],
+    [
+      'RSA-1024',
+      () => generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey,
+      'unsupported RSA modulus of 1024 bits; use 2048 to 4096 bits, a multiple of 8',
+    ],
+    [
+      'RSA-2047',
+      () => generateKeyPairSync('rsa', { modulusLength: 2047 }).publicKey,
+      'unsupported RSA modulus of 2047 bits; use 2048 to 4096 bits, a multiple of 8',
+    ],
+    [
+      'RSA-PSS',
+      () => generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).publicKey,
+      'unsupported key type rsa-pss',
+    ],
+    ['Ed448', () => generateKeyPairSync('ed448').publicKey, 'unsupported key type ed448'],
+    ['X25519', () => generateKeyPairSync('x25519').publicKey, 'unsupported key type x25519'],
+  ])('rejects %s with UNSUPPORTED_KEY', (_, key, message) => {
+    expect(() => signatureAlgorithmOf(key())).toThrow(error('UNSUPPORTED_KEY', message));
+  });
+});
+
+describe(parsePublicKey.name, () => {
+  const { publicKey, privateKey } = generateKeyPair('ecdsa-p256-sha256');
+
+  it('parses PEM and DER SPKI to the same key', () => {
+    const der = publicKeyToDer(publicKey);
+    expect(parsePublicKey(publicKeyToPem(publicKey)).equals(publicKey)).toBe(true);
+    expect(parsePublicKey(der).equals(publicKey)).toBe(true);
+    expect(parsePublicKey(publicKeyToPem(publicKey).replace(/\n/g, '\r\n')).equals(publicKey)).toBe(
+      true,
+    );
+  });
+
+  it('rejects empty input', () => {
+    expect(() => parsePublicKey('')).toThrow(error('INVALID_KEY', 'public key is empty'));
+    expect(() => parsePublicKey(new Uint8Array())).toThrow(
+      error('INVALID_KEY', 'public key is empty'),
+    );
+  });
+
+  it('rejects a private key PEM', () => {
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(() => parsePublicKey(pem)).toThrow(
+      error('INVALID_KEY', 'public key is not a PEM "PUBLIC KEY" block'),
+    );
+  });
+
+  it('rejects a corrupt PEM body and corrupt DER', () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n';
+    expect(() => parsePublicKey(pem)).toThrow(
+      error('INVALID_KEY', 'public key is not a valid PEM SPKI'),
+    );
+    expect(() => parsePublicKey(Uint8Array.of(0x30, 0x00))).toThrow(
+      error('INVALID_KEY', 'public key is not a valid DER SPKI'),
+    );
+  });
+
+  it('rejects unsupported keys', () => {
+    const p521 = generateKeyPairSync('ec', { namedCurve: 'P-521' }).publicKey;
+    expect(() => parsePublicKey(publicKeyToDer(p521))).toThrow(
+      error('UNSUPPORTED_KEY', 'unsupported EC curve secp521r1; use P-256 or P-384'),
+    );
+  });
+});
+
+describe(publicKeyFromJwk.name, () => {
+  it.each(['ecdsa-p256-sha256', 'ecdsa-p384-sha384', 'ed25519', 'rsa-pkcs1-sha256'] as const)(
+    'round-trips %s',
+    (algorithm) => {
+      const { publicKey } = generateKeyPair(algorithm, 2048);
+      expect(publicKeyFromJwk(publicKeyToJwk(publicKey)).equals(publicKey)).toBe(true);
+    },
+  );
+
+  it('rejects a private JWK and a malformed one', () => {
+    const { privateKey } = generateKeyPair('ed25519');
+    expect(() => publicKeyFromJwk(privateKey.export({ format: 'jwk' }))).toThrow(
+      error('INVALID_KEY', 'JWK holds a private key; expected a public key'),
+    );
+    expect(() => publicKeyFromJwk({ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' })).toThrow(
+      error('INVALID_KEY', 'public key is not a valid JWK SPKI'),
+    );
+  });
+});
+
+describe(logIdOf.name, () => {
+  it('is the SHA-256 of the DER SPKI, and fingerprintOf its hex', () => {
+    const { publicKey, privateKey } = generateKeyPair('ecdsa-p256-sha256');
+    const expected = createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest();
+    expect(Buffer.from(logIdOf(publicKey))).toEqual(expected);
+    expect(Buffer.from(logIdOf(privateKey))).toEqual(expected);
+    expect(fingerprintOf(publicKey)).toBe(expected.toString('hex'));
+  });
+
+  it('matches a fixed key (reproduce: openssl pkey -pubin -outform DER | sha256sum)', () => {
+    // RFC 8410 §10.1's example Ed25519 public key.
+    const pem = [
+      '-----BEGIN PUBLIC KEY-----',
+      'MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=',
+      '-----END PUBLIC KEY-----',
+      '',
+    ].join('\n');
+    expect(fingerprintOf(parsePublicKey(pem))).toBe(
+      'a1e9156054e04fac899ae9f275132cdc07a5dbc4ea2c2ad3a1ffc6e0d253681f',
+    );
+  });
+});
+
+describe(verifySignature.name, () => {
+  it('verifies each algorithm with its own digest and rejects garbage without throwing', () => {
+    const message = Buffer.from('hello');
+    for (const [algorithm, digest] of [
+      ['ecdsa-p256-sha256', 'sha256'],
+      ['ecdsa-p384-sha384', 'sha384'],
+      ['ed25519', null],
+      ['rsa-pkcs1-sha256', 'sha256'],
+    ] as const) {
+      const { privateKey, publicKey } = generateKeyPair(algorithm, 2048);
+      const signature = sign(digest, message, privateKey);
+      expect(verifySignature(publicKey, message, signature)).toBe(true);
+      expect(verifySignature(publicKey, Buffer.from('other'), signature)).toBe(false);
+      expect(verifySignature(publicKey, message, Uint8Array.of(0x30, 0x01, 0xff))).toBe(false);
+    }
+  });
+});

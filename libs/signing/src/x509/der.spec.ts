@@ -1,0 +1,134 @@
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { ExtendedKeyUsage } from '@peculiar/asn1-x509';
+import {
+  decodeOid,
+  decodeUtf8String,
+  encodeLength,
+  encodePositiveInteger,
+  encodeUtf8String,
+  readElement,
+  readSingle,
+} from './der';
+import { encodeExtension, poisonExtension, sctListExtension } from './extensions';
+import { FulcioOid, X509Oid } from './oids';
+import { signingError } from './testing';
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'hex'));
+const derError = (message: string) => signingError('INVALID_ENCODING', `DER: ${message}`);
+
+// X.690 §8.19: first two arcs as 40·x + y, then base-128 big-endian arcs with the high bit as a
+// continuation flag. 11129 = 86·128 + 121 → d6 79; 57264 = 3·128² + 63·128 + 48 → 83 bf 30.
+const OID_KATS: ReadonlyArray<[string, string]> = [
+  [X509Oid.ctPoison, '060a2b06010401d679020403'],
+  [X509Oid.ctSctList, '060a2b06010401d679020402'],
+  [FulcioOid.issuer, '060a2b0601040183bf300101'],
+  [X509Oid.fulcioUsername, '060a2b0601040183bf300107'],
+  [FulcioOid.issuerV2, '060a2b0601040183bf300108'],
+  [FulcioOid.tokenSubject, '060a2b0601040183bf300118'],
+  [X509Oid.codeSigning, '06082b06010505070303'],
+];
+
+describe(decodeOid.name, () => {
+  it.each(OID_KATS)('decodes %s from the hand-computed DER', (oid, der) => {
+    expect(decodeOid(bytes(der).subarray(2))).toBe(oid);
+    // And @peculiar/asn1-schema encodes the same bytes (inside a one-element SEQUENCE OF OID).
+    const sequence = new Uint8Array(AsnConvert.serialize(new ExtendedKeyUsage([oid])));
+    expect(hex(sequence.subarray(2))).toBe(der);
+  });
+
+  it.each([
+    ['', 'empty OBJECT IDENTIFIER'],
+    ['2b8001', 'non-minimal OBJECT IDENTIFIER arc'],
+    ['2b83', 'truncated OBJECT IDENTIFIER'],
+  ])('rejects %j', (content, message) => {
+    expect(() => decodeOid(bytes(content))).toThrow(derError(message));
+  });
+});
+
+describe(encodeExtension.name, () => {
+  it('encodes the CT poison as RFC 6962 §3.1 requires: critical, extnValue = NULL', () => {
+    // SEQUENCE(19) { OID(10) poison, BOOLEAN TRUE, OCTET STRING(2) { NULL } }
+    expect(hex(poisonExtension())).toBe('3013060a2b06010401d6790204030101ff04020500');
+  });
+
+  it('omits a FALSE critical flag (DER DEFAULT) and double-wraps the SCT list', () => {
+    expect(hex(sctListExtension(Uint8Array.of(0xab)))).toBe(
+      '3011060a2b06010401d6790204020403' + '0401ab',
+    );
+    expect(hex(encodeExtension(FulcioOid.issuerV2, false, encodeUtf8String('hi')))).toBe(
+      '3012060a2b0601040183bf300108' + '0404' + '0c026869', // 12 + 6 = 18 = 0x12
+    );
+  });
+});
+
+describe(encodeUtf8String.name, () => {
+  it('encodes tag 0x0c, length, UTF-8 bytes, with a long-form length past 127 bytes', () => {
+    expect(hex(encodeUtf8String('é'))).toBe('0c02c3a9');
+    expect(hex(encodeUtf8String('a'.repeat(200)).subarray(0, 3))).toBe('0c81c8');
+  });
+
+  it('round-trips through decodeUtf8String, which rejects other string types and bad UTF-8', () => {
+    expect(decodeUtf8String(encodeUtf8String('https://accounts.google.com'))).toBe(
+      'https://accounts.google.com',
+    );
+    expect(() => decodeUtf8String(bytes('130141'))).toThrow(
+      derError('expected tag 0x0c, found 0x13'),
+    );
+    expect(() => decodeUtf8String(bytes('0c01ff'))).toThrow(
+      signingError('INVALID_ENCODING', 'invalid UTF-8'),
+    );
+  });
+});
+
+describe(encodeLength.name, () => {
+  it.each([
+    [0, '00'],
+    [127, '7f'],
+    [128, '8180'],
+    [255, '81ff'],
+    [256, '820100'],
+    [70_000, '83011170'],
+  ])('encodes %d as %s', (length, der) => {
+    expect(hex(encodeLength(length))).toBe(der);
+  });
+});
+
+describe(encodePositiveInteger.name, () => {
+  it.each([
+    [1n, '01'],
+    [0x7fn, '7f'],
+    [0x80n, '0080'],
+    [0x1234n, '1234'],
+    [(1n << 159n) - 1n, '7f' + 'ff'.repeat(19)],
+  ])('encodes %s minimally', (value, content) => {
+    expect(hex(encodePositiveInteger(value))).toBe(content);
+  });
+});
+
+describe(readElement.name, () => {
+  it('locates header and contents', () => {
+    expect(readElement(bytes('ff30820100' + '00'.repeat(256)), 1)).toEqual({
+      tag: 0x30,
+      start: 1,
+      contentStart: 5,
+      end: 261,
+    });
+  });
+
+  it.each([
+    ['3080', 'indefinite length at offset 0'],
+    ['30810100', 'non-minimal length encoding at offset 0'],
+    ['3082000100', 'non-minimal length encoding at offset 0'],
+    ['3003', 'element at offset 0 runs past its container'],
+    ['3f0100', 'multi-octet tag at offset 0 is not supported'],
+    ['30', 'truncated element at offset 0'],
+    ['3085', 'length of 5 octets at offset 0 is too large'],
+  ])('rejects %s', (input, message) => {
+    expect(() => readElement(bytes(input), 0)).toThrow(derError(message));
+  });
+
+  it('readSingle rejects trailing bytes', () => {
+    expect(() => readSingle(bytes('300000'), 0x30)).toThrow(derError('1 trailing bytes'));
+  });
+});

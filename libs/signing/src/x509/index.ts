@@ -1,0 +1,34 @@
+// X.509 for Signet's CA and CT log: Fulcio-profile certificates signed through a Signer, the
+// RFC 6962 precertificate / embedded-SCT flow, and chain verification. Test helpers live in
+// ./testing and are deliberately not exported here.
+export { buildIntermediateCertificate, buildRootCertificate } from './ca';
+export type { IntermediateCertificateRequest, RootCertificateRequest } from './ca';
+export { verifyChain } from './chain';
+export {
+  ctLogId,
+  issuerKeyHash,
+  merkleTreeLeaf,
+  precertEntry,
+  sctSignatureInput,
+  signSct,
+  verifySct,
+} from './ct';
+export type { CtLogEntry, TimestampedEntryInput } from './ct';
+export { computeKeyIdentifier } from './extensions';
+export { readFulcioExtensions } from './fulcio';
+export { randomSerialNumber } from './issue';
+export type { IssuerInput } from './issue';
+export { buildLeaf } from './leaf';
+export type { LeafCertificate, LeafCertificateRequest } from './leaf';
+export { encodeName } from './names';
+export type { DistinguishedName } from './names';
+export { FulcioOid, X509Oid } from './oids';
+export { describeCertificate, parseCertificate } from './parse';
+export type { CertificateInput, ParsedCertificate } from './parse';
+export { certificatesFromPem, certificatesToPem } from './pem';
+export { subjectAltNames } from './san';
+export type { LeafSubjectAltName, SubjectAltNameEntry } from './san';
+export { decodeSct, decodeSctList, embeddedScts, encodeSct, encodeSctList } from './sct';
+export type { SignedCertificateTimestamp } from './sct';
+export { tbsWithoutExtension } from './tbs';
+export type { RawExtension } from './tbs';
