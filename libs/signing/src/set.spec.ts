@@ -43,7 +43,7 @@ describe(entryTimestampPayload.name, () => {
     [{ logIndex: -1 }, 'SET logIndex must be an integer in 0..2^53-1'],
     [{ integratedTime: 1.5 }, 'SET integratedTime must be an integer in 0..2^53-1'],
     [{ integratedTime: 2 ** 53 }, 'SET integratedTime must be an integer in 0..2^53-1'],
-  ] as Array<[Partial<EntryTimestampPayload>, string]>)('rejects %j', (change, message) => {
+  ] as Array<[Partial<EntryTimestampPayload>, string]>)('rejects %p', (change, message) => {
     const payload = { body: 'e30=', integratedTime: 1, logID, logIndex: 0, ...change };
     expect(() => entryTimestampPayload(payload)).toThrow(error('INVALID_ENCODING', message));
   });

@@ -1,3 +1,4 @@
+import { signingError } from './matchers';
 import 'reflect-metadata';
 import { X509Certificate as NodeCertificate } from 'node:crypto';
 import * as peculiar from '@peculiar/x509';
@@ -5,7 +6,7 @@ import { buildIntermediateCertificate, buildRootCertificate } from './ca';
 import { computeKeyIdentifier } from './extensions';
 import { X509Oid } from './oids';
 import { parseCertificate } from './parse';
-import { signingError, testSigner } from './testing';
+import { testSigner } from './testing';
 import { subjectPublicKeyInfoOf } from './issue';
 
 const notBefore = new Date('2026-01-01T00:00:00Z');

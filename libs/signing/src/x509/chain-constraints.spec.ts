@@ -1,3 +1,4 @@
+import { signingError } from './matchers';
 import 'reflect-metadata';
 import { KeyObject, webcrypto } from 'node:crypto';
 import * as peculiar from '@peculiar/x509';
@@ -7,14 +8,7 @@ import { verifyChain } from './chain';
 import type { IssuerInput } from './issue';
 import { buildLeaf } from './leaf';
 import { parseCertificate } from './parse';
-import {
-  keySigner,
-  signingError,
-  testLeafRequest,
-  testPki,
-  testSigner,
-  type TestPki,
-} from './testing';
+import { keySigner, testLeafRequest, testPki, testSigner, type TestPki } from './testing';
 
 // The CA checks of verifyChain (RFC 5280 §4.2.1.3, §4.2.1.9), against intermediates built by us
 // and by @peculiar/x509.

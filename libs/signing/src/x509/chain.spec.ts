@@ -1,3 +1,4 @@
+import { signingError } from './matchers';
 import 'reflect-metadata';
 import * as peculiar from '@peculiar/x509';
 import { X509Certificate as SigstoreCertificate } from '@sigstore/core';
@@ -8,7 +9,7 @@ import type { IssuerInput } from './issue';
 import { buildLeaf } from './leaf';
 import { parseCertificate } from './parse';
 import { publicGoodIntermediatePem, publicGoodLeafPem } from './public-good.fixture';
-import { signingError, testLeafRequest, testPki, testSigner, type TestPki } from './testing';
+import { testLeafRequest, testPki, testSigner, type TestPki } from './testing';
 
 // sigstore-js's path builder and checker (packages/verify/src/key/certificate.ts), not exported
 // from the package index.

@@ -1,3 +1,4 @@
+import { signingError } from './matchers';
 import { createHash, createPublicKey, X509Certificate as NodeCertificate } from 'node:crypto';
 import type { SignatureAlgorithm } from '../signer';
 import {
@@ -18,7 +19,7 @@ import {
   publicGoodLeafPem,
 } from './public-good.fixture';
 import { embeddedScts } from './sct';
-import { signingError, testPki, testSigner, type TestPki } from './testing';
+import { testPki, testSigner, type TestPki } from './testing';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const timestamp = 1_700_000_000_000n; // 0x0000018bcfe56800

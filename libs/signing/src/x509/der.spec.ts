@@ -1,3 +1,4 @@
+import { signingError } from './matchers';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { ExtendedKeyUsage } from '@peculiar/asn1-x509';
 import {
@@ -11,7 +12,6 @@ import {
 } from './der';
 import { encodeExtension, poisonExtension, sctListExtension } from './extensions';
 import { FulcioOid, X509Oid } from './oids';
-import { signingError } from './testing';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'hex'));

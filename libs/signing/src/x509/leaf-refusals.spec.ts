@@ -1,6 +1,7 @@
+import { signingError } from './matchers';
 import { FulcioOid } from './oids';
 import { buildLeaf, type LeafCertificateRequest } from './leaf';
-import { signingError, testLeafRequest, testPki, type TestPki } from './testing';
+import { testLeafRequest, testPki, type TestPki } from './testing';
 
 const now = new Date('2026-03-01T12:00:00Z');
 
@@ -50,7 +51,7 @@ describe(buildLeaf.name, () => {
         { serialNumber: 1n << 159n },
         'serial number must be positive and fit in 20 octets (RFC 5280 §4.1.2.2)',
       ],
-    ] as const)('%j', (override, message) => {
+    ] as const)('%p', (override, message) => {
       const build = () => buildLeaf(request(pki, override));
       expect(build).toThrow(signingError('INVALID_CERTIFICATE_TEMPLATE', message));
     });

@@ -1,3 +1,4 @@
+import { signingError } from './matchers';
 import { X509Certificate as SigstoreCertificate } from '@sigstore/core';
 import { readFulcioExtensions } from './fulcio';
 import { FulcioOid, X509Oid } from './oids';
@@ -5,7 +6,7 @@ import { describeCertificate, parseCertificate, type ParsedCertificate } from '.
 import { certificatesFromPem, certificatesToPem } from './pem';
 import { publicGoodIntermediatePem, publicGoodLeafPem } from './public-good.fixture';
 import { subjectAltNames } from './san';
-import { signingError } from './testing';
+
 import { certificateParts, tbsFields, tbsWithExtensionReplaced, tbsWithoutExtension } from './tbs';
 import { encodeExtension } from './extensions';
 

@@ -1,5 +1,6 @@
+import { signingError } from './matchers';
 import fc from 'fast-check';
-import { signingError } from './testing';
+
 import {
   decodeSct,
   decodeSctList,

@@ -1,5 +1,4 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import type { SigningErrorCode } from '../errors';
 import { digestOf, type SignatureAlgorithm, type Signer } from '../signer';
 import { buildIntermediateCertificate, buildRootCertificate } from './ca';
 import type { IssuerInput } from './issue';
@@ -125,13 +124,4 @@ export function testLeafRequest(
     notAfter: new Date(notBefore.getTime() + 10 * 60_000),
     ...overrides,
   };
-}
-
-/**
- * Jest matcher for a {@link SigningError} with exactly this code and message (`toThrow(new
- * SigningError(...))` alone compares only the message).
- */
-export function signingError(code: SigningErrorCode, message: string): Error {
-  // An asymmetric matcher; typed as Error because that is what `toThrow` declares it accepts.
-  return expect.objectContaining({ name: 'SigningError', code, message }) as Error;
 }
