@@ -1,5 +1,7 @@
+import { CreateTransparencyLog1795370000000 } from './1795370000000-CreateTransparencyLog';
+
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
  * edited once merged: a change to the schema is a new migration.
  */
-export const migrations: Array<new () => object> = [];
+export const migrations: Array<new () => object> = [CreateTransparencyLog1795370000000];

@@ -9,8 +9,6 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../libs/platform/src/database/data-source';
 import { startEmbeddedPostgres } from '../../libs/platform/src/database/embedded-postgres';
 import { migrations } from '../../migrations';
-import { caEntities } from '../../apps/ca/src/entities';
-import { logEntities } from '../../apps/transparency-log/src/entities';
 import { state, withDatabase } from './state';
 
 export default async function globalSetup(): Promise<void> {
@@ -33,7 +31,8 @@ export default async function globalSetup(): Promise<void> {
     dataSourceOptions({
       url: withDatabase(adminUrl, template),
       applicationName: 'signet-test-setup',
-      entities: [...caEntities, ...logEntities],
+      // Migrations alone make the schema; entities would pull in @app/* aliases Jest does not map here.
+      entities: [],
       migrations,
     }),
   ).initialize();

@@ -1,7 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, type SignetConfig } from '@app/platform';
+import { APP_FILTER } from '@nestjs/core';
+import { PlatformModule, SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import { migrations } from '../../../migrations';
+import { WritePolicy } from './authorization/write-policy';
+import { EntriesController } from './entries/entries.controller';
+import { EntriesService } from './entries/entries.service';
 import { logEntities } from './entities';
+import { logErrorFilter } from './http/log-error.filter';
+import { LogController } from './proofs/log.controller';
+import { SearchController } from './search/search.controller';
+import { TilesController } from './tiles/tiles.controller';
+import { TreeRepository } from './tree/tree.repository';
+import { TreesService } from './tree/trees.service';
 
 @Module({})
 export class TransparencyLogModule {
@@ -15,6 +25,18 @@ export class TransparencyLogModule {
           entities: logEntities,
           migrations,
         }),
+      ],
+      controllers: [EntriesController, LogController, SearchController, TilesController],
+      providers: [
+        TreeRepository,
+        TreesService,
+        WritePolicy,
+        EntriesService,
+        {
+          provide: APP_FILTER,
+          useFactory: (c: SignetConfig) => logErrorFilter(c.log.maxBodyBytes),
+          inject: [SIGNET_CONFIG],
+        },
       ],
     };
   }

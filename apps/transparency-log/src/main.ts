@@ -10,7 +10,9 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const app = await createApp(TransparencyLogModule.forRoot(config), { bodyLimit: '128kb' });
+  const app = await createApp(TransparencyLogModule.forRoot(config), {
+    bodyLimit: config.log.maxBodyBytes,
+  });
   await listen(
     app,
     'Signet transparency log',

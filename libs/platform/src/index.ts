@@ -6,3 +6,5 @@ export * from './database/data-source';
 export * from './http/bootstrap';
 export * from './metrics/metrics';
 export * from './platform.module';
+export * from './keys/key-ref';
+export * from './http/error.filter';

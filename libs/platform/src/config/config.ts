@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { parseKeyRef, type KeyRef } from '../keys/key-ref';
 import { envSchema, secretVariables } from './env.schema';
 
 /** The validated configuration of a Signet process, read once at boot. */
@@ -18,7 +19,17 @@ export interface SignetConfig {
   readonly configFile: string | undefined;
   /** The parsed YAML document (a mapping), or an empty mapping when there is no file. */
   readonly file: Readonly<Record<string, unknown>>;
+  readonly log: LogSettings;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Settings of the transparency log app. */
+export interface LogSettings {
+  /** Its signing key; undefined means a development key under the data directory. */
+  readonly key: KeyRef | undefined;
+  readonly batchMaxSize: number;
+  readonly batchMaxWaitMs: number;
+  readonly maxBodyBytes: number;
 }
 
 /** Thrown when configuration is invalid; the message names every offending variable. */
@@ -64,8 +75,36 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
     embeddedPostgresPort: e.SIGNET_EMBEDDED_PG_PORT,
     configFile,
     file,
+    log: {
+      key: keyRef('LOG_KEY', e.LOG_KEY, e.LOG_KEY_PASSPHRASE, e.LOG_KEY_PASSPHRASE_FILE),
+      batchMaxSize: e.LOG_BATCH_MAX_SIZE,
+      batchMaxWaitMs: e.LOG_BATCH_MAX_WAIT_MS,
+      maxBodyBytes: e.LOG_MAX_BODY_BYTES,
+    },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function keyRef(
+  variable: string,
+  value: string | undefined,
+  passphrase: string | undefined,
+  passphraseFile: string | undefined,
+): KeyRef | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseKeyRef(
+      variable,
+      value,
+      passphrase !== undefined
+        ? { value: passphrase }
+        : passphraseFile !== undefined
+          ? { file: passphraseFile }
+          : undefined,
+    );
+  } catch (err) {
+    throw new ConfigError([(err as Error).message]);
+  }
 }
 
 function readConfigFile(

@@ -20,6 +20,14 @@ const postgresUrl = z
     'must be a postgres:// or postgresql:// URL',
   );
 
+const positiveInt = (max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be an integer between 1 and ${max}`)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= max, `must be an integer between 1 and ${max}`)
+    .default(fallback);
+
 /**
  * Every environment variable Signet reads, with its default. `.env.example` documents the same
  * list and a test keeps the two equal. Values that may carry secrets are never echoed in errors.
@@ -45,10 +53,20 @@ export const envSchema = z.object({
     .refine((n) => n <= 65535, 'must be 0 (pick a free port) or a port number')
     .default(0),
   SIGNET_CONFIG: z.string().min(1).optional(),
+  LOG_KEY: z.string().min(1).optional(),
+  LOG_KEY_PASSPHRASE: z.string().min(1).optional(),
+  LOG_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
+  LOG_BATCH_MAX_SIZE: positiveInt(4096, 256),
+  LOG_BATCH_MAX_WAIT_MS: positiveInt(10_000, 10),
+  LOG_MAX_BODY_BYTES: positiveInt(64 * 1024 * 1024, 128 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 /** Variables whose values must never appear in a message. */
-export const secretVariables: ReadonlySet<string> = new Set(['DATABASE_URL']);
+export const secretVariables: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'LOG_KEY',
+  'LOG_KEY_PASSPHRASE',
+]);
 
 export type EnvInput = z.input<typeof envSchema>;

@@ -22,8 +22,8 @@ export function configOrExit(env: NodeJS.ProcessEnv = process.env): SignetConfig
 }
 
 export interface HttpSettings {
-  /** Largest accepted request body, e.g. '128kb'. */
-  bodyLimit: string;
+  /** Largest accepted request body: bytes, or a size such as '128kb'. */
+  bodyLimit: number | string;
 }
 
 /** Creates a Nest app with Signet's HTTP defaults (no framework fingerprint, JSON limit, shutdown hooks). */
@@ -46,6 +46,19 @@ export function configureApp(app: NestExpressApplication, http: HttpSettings): v
   // Mounted on Express itself (not a Nest route) so unmatched requests are counted as such.
   app.use(app.get(HttpMetrics).middleware);
   app.useBodyParser('json', { limit: http.bodyLimit });
+  // Nest turns body-parser's SyntaxError into a bare BadRequestException; keep what it was, so the
+  // app's error filter can say "not valid JSON" rather than echo a parser message.
+  app.use((err: unknown, _req: unknown, _res: unknown, next: (e: unknown) => void) => {
+    const parserError = err as { type?: unknown };
+    next(
+      err instanceof SyntaxError && parserError.type === 'entity.parse.failed'
+        ? Object.assign(new Error('request body is not valid JSON'), {
+            type: 'entity.parse.failed',
+            status: 400,
+          })
+        : err,
+    );
+  });
   app.enableShutdownHooks();
 }
 

@@ -1,0 +1,42 @@
+import { DomainErrorFilter, type ErrorAnswer } from '@app/platform';
+import { EntryError, type EntryErrorCode } from '../entries/kinds';
+import { LogError, type LogErrorCode } from '../errors';
+
+const LOG_STATUS: Record<LogErrorCode, number> = {
+  MALFORMED_REQUEST: 400,
+  NOT_AUTHORIZED: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNPROCESSABLE: 422,
+  UNAVAILABLE: 503,
+};
+
+const ENTRY_STATUS: Record<EntryErrorCode, number> = {
+  MALFORMED_ENTRY: 400,
+  UNSUPPORTED_KIND: 400,
+  INVALID_SIGNATURE: 400,
+  INVALID_VERIFIER: 400,
+  HASH_MISMATCH: 400,
+};
+
+function answer(err: unknown): ErrorAnswer | undefined {
+  if (err instanceof LogError) {
+    return {
+      status: LOG_STATUS[err.code],
+      message: err.message,
+      headers: err.location === undefined ? undefined : { Location: err.location },
+    };
+  }
+  if (err instanceof EntryError) return { status: ENTRY_STATUS[err.code], message: err.message };
+  return undefined;
+}
+
+/** Rekor's error shape: `{"code": <HTTP status>, "message": "..."}`. */
+export function logErrorFilter(bodyLimitBytes: number): DomainErrorFilter {
+  return new DomainErrorFilter({
+    answer,
+    body: (code, message) => ({ code, message }),
+    bodyLimitBytes,
+  });
+}

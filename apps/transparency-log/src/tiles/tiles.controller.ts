@@ -1,0 +1,92 @@
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { encodeEntryBundle, parseTilePath, TILE_WIDTH, tileWidth } from '@app/merkle';
+import { parseIndex } from '../entries/entries.controller';
+import { EntriesService } from '../entries/entries.service';
+import { LogError } from '../errors';
+import type { LogTree } from '../tree/tree.entities';
+import { TreeRepository } from '../tree/tree.repository';
+import { TreesService } from '../tree/trees.service';
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * C2SP tlog-tiles read API, for the active tree under `/api/v2` and for any tree under
+ * `/api/v2/trees/<treeID>`. Tiles and bundles never change once served, the checkpoint does.
+ */
+@Controller('api/v2')
+export class TilesController {
+  constructor(
+    private readonly trees: TreesService,
+    private readonly repo: TreeRepository,
+    private readonly entries: EntriesService,
+  ) {}
+
+  @Get('checkpoint')
+  activeCheckpoint(@Res() res: Response): Promise<void> {
+    return this.checkpoint(this.trees.active, res);
+  }
+
+  @Get('tile/*path')
+  activeTile(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.tile(this.trees.active, req.path.slice('/api/v2/'.length), res);
+  }
+
+  @Get('trees/:treeId/checkpoint')
+  async treeCheckpoint(@Param('treeId') treeId: string, @Res() res: Response): Promise<void> {
+    return this.checkpoint(await this.entries.tree(parseIndex('treeId', treeId)), res);
+  }
+
+  @Get('trees/:treeId/tile/*path')
+  async treeTile(
+    @Param('treeId') treeId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const tree = await this.entries.tree(parseIndex('treeId', treeId));
+    return this.tile(tree, req.path.slice(`/api/v2/trees/${treeId}/`.length), res);
+  }
+
+  private async checkpoint(tree: LogTree, res: Response): Promise<void> {
+    const checkpoint = await this.repo.latestCheckpoint(tree.id);
+    if (checkpoint === undefined)
+      throw new LogError('NOT_FOUND', `tree ${tree.id} has no checkpoint`);
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Cache-Control', tree.active ? 'public, max-age=1' : IMMUTABLE);
+    res.send(checkpoint.note);
+  }
+
+  private async tile(tree: LogTree, path: string, res: Response): Promise<void> {
+    let tile;
+    try {
+      tile = parseTilePath(path);
+    } catch (err) {
+      throw new LogError('NOT_FOUND', (err as Error).message);
+    }
+    const size = (await this.repo.latestCheckpoint(tree.id))?.treeSize ?? 0n;
+    const available = tileWidth(tile.kind === 'tile' ? tile.tileLevel : 0, tile.tileIndex, size);
+    // A full tile is served only once full; a partial one only up to the checkpointed width.
+    if (
+      available === 0 ||
+      (tile.width === TILE_WIDTH ? available < TILE_WIDTH : tile.width > available)
+    ) {
+      throw new LogError(
+        'NOT_FOUND',
+        `${path} is not part of the tree at its checkpointed size ${size}`,
+      );
+    }
+    let bytes: Uint8Array;
+    if (tile.kind === 'entries') {
+      const begin = tile.tileIndex * BigInt(TILE_WIDTH);
+      const entries = await this.repo.entriesInRange(tree.id, begin, begin + BigInt(tile.width));
+      bytes = encodeEntryBundle(entries.map((e) => e.body));
+    } else {
+      const hashes = await this.repo.tile(tree.id, tile.tileLevel, tile.tileIndex);
+      if (hashes === undefined) throw new LogError('NOT_FOUND', `${path} is missing`);
+      bytes = hashes.subarray(0, tile.width * 32);
+    }
+    res.setHeader('Content-Type', 'application/octet-stream');
+    res.setHeader('Cache-Control', IMMUTABLE);
+    res.send(Buffer.from(bytes));
+  }
+}
