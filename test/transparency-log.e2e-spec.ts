@@ -3,6 +3,7 @@ import request from 'supertest';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '@app/merkle';
 import { openCheckpoint, noteVerifierOf, parsePublicKey, verifyEntryTimestamp } from '@app/signing';
 import { TransparencyLogModule } from '../apps/transparency-log/src/app.module';
+import type { LogEntryBody as Entry } from '../apps/transparency-log/src/entries/log-entry.view';
 import { bootApp, testConfig } from './support/apps';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import {
@@ -12,22 +13,6 @@ import {
   verifyWithSigstore,
 } from './support/log-fixtures';
 
-type Entry = {
-  body: string;
-  integratedTime: number;
-  logID: string;
-  logIndex: number;
-  verification: {
-    signedEntryTimestamp: string;
-    inclusionProof: {
-      logIndex: number;
-      treeSize: number;
-      rootHash: string;
-      hashes: string[];
-      checkpoint: string;
-    };
-  };
-};
 const only = (answer: Record<string, Entry>): [string, Entry] => Object.entries(answer)[0]!;
 const hex = (s: string) => Buffer.from(s, 'hex');
 

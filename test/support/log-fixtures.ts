@@ -17,6 +17,7 @@ import {
   publicKeyToDer,
 } from '@app/signing';
 import { testLeafRequest, testPki, type TestPki } from '../../libs/signing/src/x509/testing';
+import type { LogEntryBody } from '../../apps/transparency-log/src/entries/log-entry.view';
 
 export interface LogFixture {
   pki: TestPki;
@@ -123,25 +124,8 @@ export function sigstoreTlogs(logPublicKey: KeyObject, baseUrl = LOG_URL) {
   ).tlogs;
 }
 
-interface RekorEntry {
-  body: string;
-  integratedTime: number;
-  logID: string;
-  logIndex: number;
-  verification: {
-    signedEntryTimestamp: string;
-    inclusionProof: {
-      logIndex: number;
-      treeSize: number;
-      rootHash: string;
-      hashes: string[];
-      checkpoint: string;
-    };
-  };
-}
-
 /** Converts a Rekor v1 answer as @sigstore/sign does, then runs @sigstore/verify's SET and inclusion checks. */
-export function verifyWithSigstore(entry: RekorEntry, logPublicKey: KeyObject): void {
+export function verifyWithSigstore(entry: LogEntryBody, logPublicKey: KeyObject): void {
   const body = JSON.parse(Buffer.from(entry.body, 'base64').toString()) as {
     kind: string;
     apiVersion: string;
