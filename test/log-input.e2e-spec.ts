@@ -166,11 +166,11 @@ describe('transparency log: bad input and write authorization', () => {
   it('rejects bad queries on the read endpoints', async () => {
     expect((await http.get('/api/v1/log/entries?logIndex=-1')).body).toEqual({
       code: 400,
-      message: 'logIndex must be a non-negative integer',
+      message: 'logIndex must be an integer between 0 and 9223372036854775807',
     });
     expect((await http.get('/api/v1/log/proof?lastSize=abc')).body).toEqual({
       code: 400,
-      message: 'lastSize must be a non-negative integer',
+      message: 'lastSize must be an integer between 0 and 9223372036854775807',
     });
     expect((await http.get('/api/v1/log/proof')).body).toEqual({
       code: 400,
@@ -183,6 +183,16 @@ describe('transparency log: bad input and write authorization', () => {
       code: 422,
       message: 'logIndexes has 11 items; at most 10 are allowed',
     });
+    expect((await http.get('/api/v1/log/entries?logIndex=9223372036854775808')).body).toEqual({
+      code: 400,
+      message: 'logIndex must be an integer between 0 and 9223372036854775807',
+    });
+    expect((await http.get(`/api/v1/log/entries/ffffffffffffffff${'0'.repeat(64)}`)).status).toBe(
+      404,
+    );
+    const missingTree = await http.get('/api/v1/log/publicKey?treeID=12345');
+    expect(missingTree.body).toEqual({ code: 404, message: 'no tree 12345' });
+    expect(missingTree.headers['content-type']).toBe('application/json; charset=utf-8');
     expect((await http.get('/api/v1/nope')).body).toEqual({
       code: 404,
       message: 'no route for GET /api/v1/nope',

@@ -72,6 +72,8 @@ export class EntriesService {
       throw new LogError('MALFORMED_REQUEST', 'entryUUID must be 64 or 80 hexadecimal characters');
     }
     const treeId = match[1] === undefined ? undefined : BigInt(`0x${match[1]}`);
+    if (treeId !== undefined && treeId >= 2n ** 63n)
+      throw new LogError('NOT_FOUND', `no entry with UUID ${uuid}`);
     const entry = await this.repo.entryByLeafHash(Buffer.from(match[2]!, 'hex'), treeId);
     if (entry === undefined) throw new LogError('NOT_FOUND', `no entry with UUID ${uuid}`);
     return this.view(entry);

@@ -1,4 +1,5 @@
-import { Controller, Get, Header, Query } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { publicKeyToPem, parsePublicKey } from '@app/signing';
 import { parseIndex } from '../entries/entries.controller';
 import { EntriesService } from '../entries/entries.service';
@@ -68,10 +69,11 @@ export class LogController {
   }
 
   @Get('publicKey')
-  @Header('Content-Type', 'application/x-pem-file')
-  async publicKey(@Query('treeID') treeIdText: unknown): Promise<string> {
+  async publicKey(@Query('treeID') treeIdText: unknown, @Res() res: Response): Promise<void> {
     const tree = await this.treeFor(treeIdText);
-    return publicKeyToPem(parsePublicKey(tree.publicKey));
+    // Set here rather than with @Header so that error answers stay JSON.
+    res.setHeader('Content-Type', 'application/x-pem-file');
+    res.send(publicKeyToPem(parsePublicKey(tree.publicKey)));
   }
 
   private async treeFor(treeIdText: unknown): Promise<LogTree> {
