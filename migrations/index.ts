@@ -1,7 +1,11 @@
 import { CreateTransparencyLog1795370000000 } from './1795370000000-CreateTransparencyLog';
+import { CreateCertificateAuthority1795380000000 } from './1795380000000-CreateCertificateAuthority';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
  * edited once merged: a change to the schema is a new migration.
  */
-export const migrations: Array<new () => object> = [CreateTransparencyLog1795370000000];
+export const migrations: Array<new () => object> = [
+  CreateTransparencyLog1795370000000,
+  CreateCertificateAuthority1795380000000,
+];

@@ -1,16 +1,54 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, type SignetConfig } from '@app/platform';
+import { APP_FILTER } from '@nestjs/core';
+import { ConfigError, PlatformModule, SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import { migrations } from '../../../migrations';
 import { caEntities } from './entities';
+import { caErrorFilter } from './http/ca-error.filter';
+import { OidcVerifier, parseIssuers } from './identity';
+import { IssuanceController } from './issuance/issuance.controller';
+import { IssuanceService } from './issuance/issuance.service';
+import { CaChainService } from './keys/ca-chain.service';
+import { POLICY_LIMITS, PolicyService, RulesRepository } from './policy';
+
+const REQUEST_BODY_LIMIT = 64 * 1024;
 
 @Module({})
 export class CaModule {
   static forRoot(config: SignetConfig): DynamicModule {
+    let issuers;
+    try {
+      issuers = parseIssuers(config.file.issuers ?? []);
+    } catch (err) {
+      throw new ConfigError([`SIGNET_CONFIG: ${(err as Error).message}`]);
+    }
     return {
       module: CaModule,
       imports: [
         PlatformModule.forRoot({ appName: 'ca', config, entities: caEntities, migrations }),
       ],
+      controllers: [IssuanceController],
+      providers: [
+        { provide: OidcVerifier, useValue: new OidcVerifier(issuers) },
+        {
+          provide: POLICY_LIMITS,
+          useValue: {
+            defaultLifetimeSeconds: 600,
+            maxLifetimeSeconds: config.ca.maxCertificateLifetimeSeconds,
+          },
+        },
+        RulesRepository,
+        PolicyService,
+        CaChainService,
+        IssuanceService,
+        {
+          provide: APP_FILTER,
+          useFactory: () => caErrorFilter(REQUEST_BODY_LIMIT),
+          inject: [SIGNET_CONFIG],
+        },
+      ],
     };
   }
 }
+
+/** Largest request body the CA accepts. */
+export const CA_BODY_LIMIT = REQUEST_BODY_LIMIT;

@@ -1,2 +1,5 @@
+import { CaCertificate, IssuanceRecord } from './issuance/issuance.entities';
+import { IamRule } from './policy';
+
 /** TypeORM entities of this app; the drift check (`npm run db:check`) compares them with migrations/. */
-export const caEntities: Array<new () => object> = [];
+export const caEntities = [IssuanceRecord, CaCertificate, IamRule];

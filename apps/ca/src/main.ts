@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { configOrExit, createApp, listen } from '@app/platform';
-import { CaModule } from './app.module';
+import { CA_BODY_LIMIT, CaModule } from './app.module';
 
 async function main(): Promise<void> {
   const config = configOrExit();
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const app = await createApp(CaModule.forRoot(config), { bodyLimit: '128kb' });
+  const app = await createApp(CaModule.forRoot(config), { bodyLimit: CA_BODY_LIMIT });
   await listen(app, 'Signet CA', config.caPort, config.listenHost, config.caPublicUrl);
 }
 

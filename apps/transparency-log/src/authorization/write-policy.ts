@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import {
   certificatesFromPem,
   fingerprintOf,
@@ -7,41 +9,47 @@ import {
   type ParsedCertificate,
   verifyChain,
 } from '@app/signing';
-import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import { logFileSettings } from '../config/log-file.config';
 import type { EntryVerifier } from '../entries/kinds';
 import { LogError } from '../errors';
 
+const REFRESH_MS = 5000;
+
 /**
  * Who may write to this private log (Rekor has no such check: rekor#1598). By default only
- * signers whose certificate chains to one of the instance's CA certificates and is valid at
- * integration time; bare public keys only when listed in configuration.
+ * signers whose certificate chains to one of the instance's CA certificates (those the CA
+ * records in `ca_certificate`, plus `log.trustedCertificates`) and is valid at integration time;
+ * bare public keys only when listed in configuration.
  */
 @Injectable()
 export class WritePolicy {
-  private readonly roots: ParsedCertificate[];
-  private readonly intermediates: ParsedCertificate[];
+  private readonly configured: ParsedCertificate[];
   private readonly allowedKeys: Set<string>;
+  private roots: ParsedCertificate[] = [];
+  private intermediates: ParsedCertificate[] = [];
+  private loadedAt = 0;
 
-  constructor(@Inject(SIGNET_CONFIG) config: SignetConfig) {
+  constructor(
+    @Inject(SIGNET_CONFIG) config: SignetConfig,
+    private readonly dataSource: DataSource,
+  ) {
     const settings = logFileSettings(config);
-    const cas = settings.trustedCertificatesPem
+    this.configured = settings.trustedCertificatesPem
       .flatMap((pem) => certificatesFromPem(pem))
       .map((der) => parseCertificate(der));
-    this.roots = cas.filter((c) => Buffer.from(c.subject).equals(Buffer.from(c.issuer)));
-    this.intermediates = cas.filter((c) => !this.roots.includes(c));
     this.allowedKeys = new Set(
       settings.allowedPublicKeysPem.map((pem) => fingerprintOf(parsePublicKey(pem))),
     );
-    if (this.roots.length === 0 && this.allowedKeys.size === 0) {
-      new Logger(WritePolicy.name).warn(
-        'no trusted CA certificates or allowed keys are configured: every write will be refused',
+    if (this.configured.length === 0 && this.allowedKeys.size === 0) {
+      new Logger(WritePolicy.name).log(
+        'no CA certificates or keys configured: trusting the CA certificates this instance records',
       );
     }
   }
 
   /** Throws NOT_AUTHORIZED unless every verifier is allowed at `at`. */
-  check(verifiers: readonly EntryVerifier[], at: Date): void {
+  async check(verifiers: readonly EntryVerifier[], at: Date): Promise<void> {
+    if (verifiers.some((v) => v.certificateDer !== undefined)) await this.refresh();
     for (const verifier of verifiers) {
       if (verifier.certificateDer !== undefined) {
         if (this.roots.length === 0) {
@@ -67,5 +75,17 @@ export class WritePolicy {
         );
       }
     }
+  }
+
+  /** Re-reads the instance's CA certificates at most every few seconds (a CA may start later). */
+  private async refresh(): Promise<void> {
+    if (Date.now() - this.loadedAt < REFRESH_MS) return;
+    const rows = await this.dataSource.query<Array<{ der: Buffer }>>(
+      'SELECT der FROM ca_certificate',
+    );
+    const cas = [...this.configured, ...rows.map((r) => parseCertificate(r.der))];
+    this.roots = cas.filter((c) => Buffer.from(c.subject).equals(Buffer.from(c.issuer)));
+    this.intermediates = cas.filter((c) => !this.roots.includes(c));
+    this.loadedAt = Date.now();
   }
 }

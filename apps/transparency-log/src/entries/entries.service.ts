@@ -27,7 +27,7 @@ export class EntriesService {
    */
   async create(proposed: unknown): Promise<{ uuid: string; entry: Record<string, LogEntryBody> }> {
     const canonical = canonicalizeProposedEntry(proposed);
-    this.policy.check(canonical.verifiers, new Date());
+    await this.policy.check(canonical.verifiers, new Date());
     const tree = this.treesService.active;
     const leafHash = Buffer.from(hashLeaf(canonical.body));
     const result = await this.treesService.append({

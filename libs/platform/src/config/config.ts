@@ -20,6 +20,7 @@ export interface SignetConfig {
   /** The parsed YAML document (a mapping), or an empty mapping when there is no file. */
   readonly file: Readonly<Record<string, unknown>>;
   readonly log: LogSettings;
+  readonly ca: CaSettings;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -30,6 +31,19 @@ export interface LogSettings {
   readonly batchMaxSize: number;
   readonly batchMaxWaitMs: number;
   readonly maxBodyBytes: number;
+}
+
+/** Settings of the certificate authority app. */
+export interface CaSettings {
+  /** The issuing (intermediate) key; undefined means a development root and intermediate. */
+  readonly key: KeyRef | undefined;
+  /** PEM file with the issuing certificate first, then up to the root; required with `key`. */
+  readonly chainFile: string | undefined;
+  readonly maxCertificateLifetimeSeconds: number;
+  /** Certificates per identity per minute. */
+  readonly rateLimitPerIdentity: number;
+  /** Certificates per client address per minute. */
+  readonly rateLimitPerClient: number;
 }
 
 /** Thrown when configuration is invalid; the message names every offending variable. */
@@ -62,6 +76,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
     );
   }
   const e = parsed.data;
+  if ((e.CA_KEY === undefined) !== (e.CA_CHAIN === undefined)) {
+    throw new ConfigError(['CA_KEY and CA_CHAIN go together: set both, or neither for a development CA']);
+  }
   const { configFile, file } = readConfigFile(e.SIGNET_CONFIG, cwd);
   return {
     caPort: e.CA_PORT,
@@ -80,6 +97,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       batchMaxSize: e.LOG_BATCH_MAX_SIZE,
       batchMaxWaitMs: e.LOG_BATCH_MAX_WAIT_MS,
       maxBodyBytes: e.LOG_MAX_BODY_BYTES,
+    },
+    ca: {
+      key: keyRef('CA_KEY', e.CA_KEY, e.CA_KEY_PASSPHRASE, e.CA_KEY_PASSPHRASE_FILE),
+      chainFile: e.CA_CHAIN === undefined ? undefined : resolve(cwd, e.CA_CHAIN),
+      maxCertificateLifetimeSeconds: e.CA_MAX_CERT_LIFETIME_SECONDS,
+      rateLimitPerIdentity: e.CA_RATE_LIMIT_PER_IDENTITY,
+      rateLimitPerClient: e.CA_RATE_LIMIT_PER_CLIENT,
     },
     logLevel: e.LOG_LEVEL,
   };

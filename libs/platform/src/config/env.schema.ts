@@ -53,6 +53,13 @@ export const envSchema = z.object({
     .refine((n) => n <= 65535, 'must be 0 (pick a free port) or a port number')
     .default(0),
   SIGNET_CONFIG: z.string().min(1).optional(),
+  CA_KEY: z.string().min(1).optional(),
+  CA_KEY_PASSPHRASE: z.string().min(1).optional(),
+  CA_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
+  CA_CHAIN: z.string().min(1).optional(),
+  CA_MAX_CERT_LIFETIME_SECONDS: positiveInt(24 * 3600, 3600),
+  CA_RATE_LIMIT_PER_IDENTITY: positiveInt(1_000_000, 120),
+  CA_RATE_LIMIT_PER_CLIENT: positiveInt(10_000_000, 6000),
   LOG_KEY: z.string().min(1).optional(),
   LOG_KEY_PASSPHRASE: z.string().min(1).optional(),
   LOG_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
@@ -66,6 +73,8 @@ export const envSchema = z.object({
 export const secretVariables: ReadonlySet<string> = new Set([
   'DATABASE_URL',
   'LOG_KEY',
+  'CA_KEY',
+  'CA_KEY_PASSPHRASE',
   'LOG_KEY_PASSPHRASE',
 ]);
 

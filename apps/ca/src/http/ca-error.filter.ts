@@ -1,0 +1,82 @@
+import { DomainErrorFilter, type ErrorAnswer } from '@app/platform';
+import { CaError, type CaErrorCode } from '../errors';
+import { IdentityError, type IdentityErrorCode } from '../identity';
+import { PolicyError, type PolicyErrorCode } from '../policy';
+
+/** [HTTP status, gRPC code] of each domain error (Fulcio's error body carries the gRPC code). */
+type Status = readonly [number, number];
+const INVALID: Status = [400, 3];
+const UNAUTHENTICATED: Status = [401, 16];
+const DENIED: Status = [403, 7];
+
+const CA: Record<CaErrorCode, Status> = {
+  INVALID_REQUEST: INVALID,
+  INVALID_KEY: INVALID,
+  INVALID_PROOF_OF_POSSESSION: INVALID,
+  INVALID_CSR: INVALID,
+  RATE_LIMITED: [429, 8],
+  UNAVAILABLE: [503, 14],
+};
+
+const IDENTITY: Record<IdentityErrorCode, Status> = {
+  MALFORMED_TOKEN: UNAUTHENTICATED,
+  TOKEN_TOO_LARGE: INVALID,
+  UNKNOWN_ISSUER: UNAUTHENTICATED,
+  UNSUPPORTED_ALGORITHM: UNAUTHENTICATED,
+  INVALID_SIGNATURE: UNAUTHENTICATED,
+  WRONG_AUDIENCE: UNAUTHENTICATED,
+  TOKEN_EXPIRED: UNAUTHENTICATED,
+  TOKEN_NOT_YET_VALID: UNAUTHENTICATED,
+  MISSING_CLAIM: UNAUTHENTICATED,
+  INVALID_CLAIM: UNAUTHENTICATED,
+  EMAIL_NOT_VERIFIED: UNAUTHENTICATED,
+  ISSUER_UNAVAILABLE: [503, 14],
+};
+
+const POLICY: Record<PolicyErrorCode, Status> = { DENIED, KEY_ALGORITHM_NOT_ALLOWED: DENIED };
+
+const GRPC_OF_HTTP: Record<number, number> = {
+  400: 3,
+  401: 16,
+  403: 7,
+  404: 5,
+  409: 6,
+  413: 3,
+  429: 8,
+  503: 14,
+};
+
+function answer(err: unknown): ErrorAnswer | undefined {
+  const of = (
+    [status]: Status,
+    message: string,
+    headers?: Record<string, string>,
+  ): ErrorAnswer => ({
+    status,
+    message,
+    headers,
+  });
+  if (err instanceof CaError) {
+    const retry =
+      err.retryAfterSeconds === undefined
+        ? undefined
+        : { 'Retry-After': String(err.retryAfterSeconds) };
+    return of(CA[err.code], err.message, retry);
+  }
+  if (err instanceof IdentityError)
+    return of(IDENTITY[err.code], `identity token rejected: ${err.message}`);
+  if (err instanceof PolicyError) return of(POLICY[err.code], err.message);
+  return undefined;
+}
+
+/** Fulcio's error shape: `{"code": <gRPC code>, "message": "..."}` with the HTTP status. */
+export function caErrorFilter(bodyLimitBytes: number): DomainErrorFilter {
+  return new DomainErrorFilter({
+    answer,
+    body: (status, message) => ({
+      code: GRPC_OF_HTTP[status] ?? (status >= 500 ? 13 : 2),
+      message,
+    }),
+    bodyLimitBytes,
+  });
+}

@@ -1,0 +1,187 @@
+import { IdentityError, quote } from './identity.error';
+import { checkFetchableUrl } from './issuer-url';
+import { jose, type JWTVerifyGetKey } from './jose';
+
+/** How {@link discoverIssuerKeys} reaches the network. */
+export interface IssuerKeysOptions {
+  fetch: typeof fetch;
+  /** Per request, discovery and JWKS alike. */
+  timeoutMs: number;
+  /** Minimum time between two JWKS refetches triggered by an unknown `kid`. */
+  jwksCooldownMs: number;
+  /** The issuer's `allowHttp`: permits an http `jwks_uri` on a loopback host. */
+  allowHttp: boolean;
+}
+
+/** The verification keys of one issuer. */
+export interface IssuerKeys {
+  jwksUri: string;
+  /**
+   * A jose key resolver over the remote JWKS (cached; refetched on an unknown `kid` once the
+   * cooldown has passed). Failures are thrown as {@link IdentityError}.
+   */
+  getKey: JWTVerifyGetKey;
+}
+
+/** Largest discovery document read, in bytes: real ones are a few kilobytes. */
+const MAX_DISCOVERY_BYTES = 256 * 1024;
+
+/**
+ * OpenID Connect Discovery 1.0 §4: fetches `<issuer>/.well-known/openid-configuration` (no
+ * redirects), requires its `issuer` to equal `issuer` exactly (§4.3) and its `jwks_uri` to be https
+ * (or loopback http with `allowHttp`), and returns a key resolver for that JWKS.
+ * Requires `issuer` to be configured: callers match it against configuration first.
+ *
+ * @throws IdentityError `ISSUER_UNAVAILABLE` naming the URL and what went wrong.
+ */
+export async function discoverIssuerKeys(
+  issuer: string,
+  options: IssuerKeysOptions,
+): Promise<IssuerKeys> {
+  const discoveryUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+  const document = await fetchJsonObject(discoveryUrl, options);
+  const unavailable = (problem: string): IdentityError =>
+    new IdentityError('ISSUER_UNAVAILABLE', `discovery document ${discoveryUrl} ${problem}`);
+  if (document['issuer'] !== issuer) {
+    throw unavailable(`names issuer ${quote(document['issuer'])}, not ${quote(issuer)}`);
+  }
+  const rawJwksUri = document['jwks_uri'];
+  if (typeof rawJwksUri !== 'string') throw unavailable('has no jwks_uri');
+  let jwksUrl: URL;
+  try {
+    jwksUrl = new URL(rawJwksUri);
+  } catch {
+    throw unavailable(`has a jwks_uri that is not a URL: ${quote(rawJwksUri)}`);
+  }
+  const problem = checkFetchableUrl(jwksUrl, options.allowHttp);
+  if (problem !== undefined) throw unavailable(`has jwks_uri ${quote(rawJwksUri)}: ${problem}`);
+
+  const jwksUri = jwksUrl.href;
+  const remote = jose.createRemoteJWKSet(jwksUrl, {
+    timeoutDuration: options.timeoutMs,
+    cooldownDuration: options.jwksCooldownMs,
+    [jose.customFetch]: (url, init) => options.fetch(url, init),
+  });
+  const getKey: JWTVerifyGetKey = async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      // Several keys fit a token without `kid` (e.g. during rotation): jose leaves the choice to us.
+      if (isMultipleMatch(error)) {
+        for await (const key of error) {
+          if (
+            await jose.flattenedVerify(token, key).then(
+              () => true,
+              () => false,
+            )
+          )
+            return key;
+        }
+      }
+      throw keyLookupError(error, header, jwksUri);
+    }
+  };
+  return { jwksUri, getKey };
+}
+
+async function fetchJsonObject(
+  url: string,
+  options: IssuerKeysOptions,
+): Promise<Record<string, unknown>> {
+  let response: Response;
+  try {
+    response = await options.fetch(url, {
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.timeoutMs),
+      headers: { accept: 'application/json' },
+    });
+  } catch (error) {
+    throw new IdentityError(
+      'ISSUER_UNAVAILABLE',
+      `could not fetch ${url}: ${networkReason(error, options.timeoutMs)}`,
+      { cause: error },
+    );
+  }
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    throw new IdentityError('ISSUER_UNAVAILABLE', `${url} answered HTTP ${response.status}`);
+  }
+  const text = await response.text();
+  if (Buffer.byteLength(text) > MAX_DISCOVERY_BYTES) {
+    throw new IdentityError(
+      'ISSUER_UNAVAILABLE',
+      `${url} is larger than ${MAX_DISCOVERY_BYTES} bytes`,
+    );
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new IdentityError('ISSUER_UNAVAILABLE', `${url} is not JSON`, { cause: error });
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new IdentityError('ISSUER_UNAVAILABLE', `${url} is not a JSON object`);
+  }
+  return document as Record<string, unknown>;
+}
+
+type CandidateKey = Awaited<ReturnType<JWTVerifyGetKey>>;
+
+function isMultipleMatch(error: unknown): error is AsyncIterable<CandidateKey> {
+  return (error as { code?: unknown } | null)?.code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS';
+}
+
+/** Why a request failed, in words: timeout, or the socket error code (ECONNREFUSED, ENOTFOUND). */
+function networkReason(error: unknown, timeoutMs: number): string {
+  const { name, message, cause } = (error ?? {}) as {
+    name?: string;
+    message?: string;
+    cause?: unknown;
+  };
+  if (name === 'TimeoutError' || name === 'AbortError') return `timed out after ${timeoutMs} ms`;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : (message ?? String(error));
+}
+
+function keyLookupError(
+  error: unknown,
+  header: { kid?: string; alg?: string },
+  jwksUri: string,
+): IdentityError {
+  const { code, message, cause } = (error ?? {}) as {
+    code?: string;
+    message?: string;
+    cause?: unknown;
+  };
+  const kid = header.kid === undefined ? 'no kid' : `kid ${quote(header.kid)}`;
+  switch (code ?? '') {
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+      return new IdentityError(
+        'INVALID_SIGNATURE',
+        `no key in the issuer's JWKS ${jwksUri} matches the token's ${kid} and alg ${quote(header.alg)}`,
+        { cause: error },
+      );
+    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
+      return new IdentityError(
+        'INVALID_SIGNATURE',
+        `several keys in ${jwksUri} match the token's ${kid}; the signature verifies with none`,
+        { cause: error },
+      );
+    case 'ERR_JWKS_TIMEOUT':
+      return new IdentityError('ISSUER_UNAVAILABLE', `fetching JWKS ${jwksUri} timed out`, {
+        cause: error,
+      });
+    case 'ERR_JWKS_INVALID':
+    case 'ERR_JOSE_GENERIC':
+      return new IdentityError('ISSUER_UNAVAILABLE', `JWKS ${jwksUri}: ${message ?? 'unusable'}`, {
+        cause: error,
+      });
+    default: {
+      const socketCode = (cause as { code?: unknown } | undefined)?.code;
+      const reason = typeof socketCode === 'string' ? socketCode : (message ?? 'unknown error');
+      return new IdentityError('ISSUER_UNAVAILABLE', `could not fetch JWKS ${jwksUri}: ${reason}`, {
+        cause: error,
+      });
+    }
+  }
+}

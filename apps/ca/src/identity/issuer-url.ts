@@ -1,0 +1,107 @@
+/**
+ * Rules for issuer URLs, pure string functions shared by config validation and token matching.
+ * An issuer URL is where the CA will send HTTP requests, so these rules are what keeps a token's
+ * `iss` from pointing the CA at arbitrary hosts (SSRF, GHSA-59jp-pj84-45mr).
+ */
+
+/** What one `*` of a wildcard issuer URL matches: Fulcio's MetaRegex class, never `.` or `/`. */
+const WILDCARD_LABEL = '[-_a-zA-Z0-9]+';
+
+/** The message for plain http on a host that is not loopback, or without `allowHttp`. */
+export const HTTP_NEEDS_LOOPBACK =
+  'plain http is allowed only for loopback issuers with allowHttp: true';
+
+/** True for `localhost`, 127.0.0.0/8 and `::1`, given a WHATWG `URL.hostname`. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/**
+ * Checks that `url` may be fetched: https, or http to a loopback host when `allowHttp` is set.
+ * Returns the problem, or undefined when the URL is acceptable.
+ */
+export function checkFetchableUrl(url: URL, allowHttp: boolean): string | undefined {
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:') {
+    return allowHttp && isLoopbackHost(url.hostname) ? undefined : HTTP_NEEDS_LOOPBACK;
+  }
+  return `scheme ${url.protocol} is not allowed; use https`;
+}
+
+/**
+ * Checks an exact issuer URL from configuration: absolute, fetchable (see
+ * {@link checkFetchableUrl}), without credentials, query, fragment or `*`.
+ * Returns the problem, or undefined when the URL is acceptable.
+ */
+export function checkIssuerUrl(raw: string, allowHttp: boolean): string | undefined {
+  if (raw.includes('*')) return "contains '*'; use wildcardUrl for a meta-issuer";
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'is not an absolute URL';
+  }
+  if (url.username !== '' || url.password !== '') return 'must not contain credentials';
+  if (url.search !== '' || url.hash !== '') return 'must not contain a query or fragment';
+  return checkFetchableUrl(url, allowHttp);
+}
+
+/**
+ * Checks a wildcard (meta-issuer) URL such as `https://oidc.eks.*.amazonaws.com/id/*`. `*` may
+ * appear in host labels and the path, but not in the scheme, port or the last two host labels
+ * (a wildcard there would let tokens name hosts in any domain). http needs a literal loopback host.
+ * Returns the problem, or undefined when the pattern is acceptable.
+ */
+export function checkWildcardUrl(pattern: string, allowHttp: boolean): string | undefined {
+  const parts = /^(https?):\/\/([^/?#@]+)(\/[^?#]*)?$/.exec(pattern);
+  if (parts === null) {
+    return 'must look like https://host/path with no credentials, query or fragment';
+  }
+  if (!pattern.includes('*')) return "has no '*'; use url for a single issuer";
+  const authority = parts[2] ?? '';
+  const colon = authority.lastIndexOf(':');
+  const host = colon >= 0 && !authority.endsWith(']') ? authority.slice(0, colon) : authority;
+  const port = host === authority ? '' : authority.slice(colon + 1);
+  if (!/^\d*$/.test(port)) return "must not have '*' in the port";
+  const labels = host.split('.');
+  if (labels.length < 2 || labels.slice(-2).some((label) => label.includes('*'))) {
+    return "must not have '*' in the last two labels of the host";
+  }
+  let url: URL;
+  try {
+    url = new URL(pattern.replaceAll('*', 'x'));
+  } catch {
+    return 'is not an absolute URL';
+  }
+  return checkFetchableUrl(url, allowHttp);
+}
+
+/**
+ * Compiles a wildcard issuer URL into an anchored expression: every character literal except `*`,
+ * which matches one or more of `[-_a-zA-Z0-9]` (so never `.`, `/`, `:`, `?` or `@`).
+ */
+export function wildcardToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .split('*')
+    .map((literal) => literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+    .join(WILDCARD_LABEL);
+  return new RegExp(`^${body}$`);
+}
+
+/**
+ * Fulcio's `validateAllowedDomain`: two hostnames are under the same owner when they are equal or
+ * share their last two labels (`users.example.com` and `accounts.example.com`). Returns the
+ * problem, or undefined when they match.
+ */
+export function checkSameDomain(subjectHost: string, issuerHost: string): string | undefined {
+  if (subjectHost === issuerHost) return undefined;
+  const subject = subjectHost.split('.');
+  const issuer = issuerHost.split('.');
+  if (subject.length < 2 || issuer.length < 2) {
+    return `hostname ${subjectHost} must equal the issuer's host ${issuerHost}`;
+  }
+  if (subject.slice(-2).join('.') !== issuer.slice(-2).join('.')) {
+    return `hostname ${subjectHost} is not in the issuer's domain (${issuer.slice(-2).join('.')})`;
+  }
+  return undefined;
+}

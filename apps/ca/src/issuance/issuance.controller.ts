@@ -1,0 +1,37 @@
+import { Body, Controller, Get, Headers, HttpCode, Ip, Post } from '@nestjs/common';
+import { certificatesToPem } from '@app/signing';
+import { OidcVerifier } from '../identity';
+import { CaChainService } from '../keys/ca-chain.service';
+import { IssuanceService } from './issuance.service';
+
+/** Fulcio v2 REST API (the grpc-gateway JSON form sigstore-js speaks). */
+@Controller('api/v2')
+export class IssuanceController {
+  constructor(
+    private readonly issuance: IssuanceService,
+    private readonly ca: CaChainService,
+    private readonly verifier: OidcVerifier,
+  ) {}
+
+  @Post('signingCert')
+  @HttpCode(201)
+  async signingCert(
+    @Body() body: unknown,
+    @Headers('authorization') authorization: string | undefined,
+    @Ip() clientAddress: string,
+  ): Promise<{ signedCertificateEmbeddedSct: { chain: { certificates: string[] } } }> {
+    const bearer = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+    const certificates = await this.issuance.issue(body, { bearerToken: bearer, clientAddress });
+    return { signedCertificateEmbeddedSct: { chain: { certificates } } };
+  }
+
+  @Get('trustBundle')
+  trustBundle(): { chains: Array<{ certificates: string[] }> } {
+    return { chains: [{ certificates: this.ca.chain.map((c) => certificatesToPem([c.der])) }] };
+  }
+
+  @Get('configuration')
+  configuration(): { issuers: ReturnType<OidcVerifier['describe']> } {
+    return { issuers: this.verifier.describe() };
+  }
+}

@@ -1,0 +1,132 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
+import { buildLeaf, certificatesToPem, fingerprintOf } from '@app/signing';
+import { CaError } from '../errors';
+import { OidcVerifier } from '../identity';
+import { CaChainService } from '../keys/ca-chain.service';
+import { PolicyService } from '../policy';
+import { parseClientKey, verifyProofOfPossession } from './client-key';
+import { parseCsr } from './csr';
+import { IssuanceRecord } from './issuance.entities';
+import { RateLimiter } from './rate-limiter';
+
+/** What the caller knows about the HTTP request besides its body. */
+export interface RequestContext {
+  bearerToken?: string;
+  clientAddress?: string;
+}
+
+/**
+ * Fulcio's CreateSigningCertificate: verify the OIDC token, the proof of possession (or CSR),
+ * the IAM rules, then issue a short-lived certificate and record the issuance. A request that
+ * fails at any step writes nothing.
+ */
+@Injectable()
+export class IssuanceService {
+  private readonly perIdentity: RateLimiter;
+  private readonly perClient: RateLimiter;
+
+  constructor(
+    private readonly verifier: OidcVerifier,
+    private readonly policy: PolicyService,
+    private readonly ca: CaChainService,
+    private readonly dataSource: DataSource,
+    @Inject(SIGNET_CONFIG) config: SignetConfig,
+  ) {
+    this.perIdentity = new RateLimiter(config.ca.rateLimitPerIdentity);
+    this.perClient = new RateLimiter(config.ca.rateLimitPerClient);
+  }
+
+  async issue(body: unknown, context: RequestContext): Promise<string[]> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new CaError('INVALID_REQUEST', 'request body must be a JSON object');
+    }
+    const request = body as {
+      credentials?: { oidcIdentityToken?: unknown };
+      publicKeyRequest?: { publicKey?: { content?: unknown }; proofOfPossession?: unknown };
+      certificateSigningRequest?: unknown;
+    };
+    const token = request.credentials?.oidcIdentityToken ?? context.bearerToken;
+    if (typeof token !== 'string' || token === '') {
+      throw new CaError(
+        'INVALID_REQUEST',
+        'credentials.oidcIdentityToken (or an Authorization: Bearer header) is required',
+      );
+    }
+    if (
+      (request.publicKeyRequest === undefined) ===
+      (request.certificateSigningRequest === undefined)
+    ) {
+      throw new CaError(
+        'INVALID_REQUEST',
+        'exactly one of publicKeyRequest or certificateSigningRequest is required',
+      );
+    }
+    this.limit(this.perClient, `client ${context.clientAddress ?? 'unknown'}`);
+
+    const principal = await this.verifier.verify(token);
+    this.limit(this.perIdentity, `identity ${principal.san.value}`);
+    const { key, algorithm } =
+      request.publicKeyRequest !== undefined
+        ? parseClientKey(
+            request.publicKeyRequest.publicKey?.content,
+            'publicKeyRequest.publicKey.content',
+          )
+        : await parseCsr(request.certificateSigningRequest);
+    if (request.publicKeyRequest !== undefined) {
+      verifyProofOfPossession(
+        key,
+        algorithm,
+        principal.challenge,
+        request.publicKeyRequest.proofOfPossession,
+      );
+    }
+    const decision = await this.policy.authorize({
+      issuer: principal.issuer,
+      subject: principal.san.value,
+      claims: principal.claims,
+      keyAlgorithm: algorithm,
+    });
+
+    const issuing = this.ca.chain[0]!;
+    const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const notAfter = new Date(notBefore.getTime() + decision.lifetimeSeconds * 1000);
+    const leaf = buildLeaf({
+      issuer: issuing,
+      issuerSigner: this.ca.signer,
+      subjectPublicKey: key,
+      subjectAltName: principal.san,
+      extensions: principal.extensions,
+      notBefore,
+      notAfter,
+    });
+    const certificate = await leaf.certificate();
+    await this.dataSource.getRepository(IssuanceRecord).insert({
+      serial: leaf.serialNumber.toString(16),
+      identity: principal.san.value,
+      sanType: principal.san.type,
+      issuer: principal.issuer,
+      subject: principal.subject,
+      ruleId: decision.ruleId,
+      ruleName: decision.ruleName,
+      keyFingerprint: fingerprintOf(key),
+      keyAlgorithm: algorithm,
+      notBefore,
+      notAfter,
+      clientAddress: context.clientAddress ?? null,
+    });
+    return [certificate, ...this.ca.chain.map((c) => c.der)].map((der) => certificatesToPem([der]));
+  }
+
+  private limit(limiter: RateLimiter, key: string): void {
+    const retryAfter = limiter.take(key);
+    if (retryAfter > 0) {
+      throw new CaError(
+        'RATE_LIMITED',
+        `too many certificate requests for ${key}; retry in ${retryAfter} s`,
+        retryAfter,
+      );
+    }
+  }
+}

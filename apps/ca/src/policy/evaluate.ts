@@ -1,0 +1,105 @@
+import { matcherFor } from './matcher';
+import type { RuleSpec } from './rules.config';
+
+/** A rule as stored: its stable id (referenced by issuance records) and its configured order. */
+export interface StoredRule extends RuleSpec {
+  readonly id: string;
+  readonly position: number;
+}
+
+/** What a certificate request is judged on. */
+export interface PolicyRequest {
+  /** The verified token's `iss`. */
+  readonly issuer: string;
+  /** The certificate identity: the SAN value that would be issued. */
+  readonly subject: string;
+  /** The token's raw claims. */
+  readonly claims: Readonly<Record<string, unknown>>;
+  /** The requested key's algorithm, named as in {@link KEY_ALGORITHMS}. */
+  readonly keyAlgorithm: string;
+}
+
+/** Certificate lifetimes of the instance, in seconds. */
+export interface PolicyLimits {
+  /** For rules without `certificateLifetime`; 600 (10 minutes) unless configured. */
+  readonly defaultLifetimeSeconds: number;
+  /** No rule may exceed it; a stored rule above it (the maximum was lowered) is cut to it. */
+  readonly maxLifetimeSeconds: number;
+}
+
+export type PolicyDecision =
+  | { readonly allowed: true; readonly rule: StoredRule; readonly lifetimeSeconds: number }
+  | {
+      readonly allowed: false;
+      readonly reason: 'NO_RULE' | 'KEY_ALGORITHM';
+      /** Safe to show the client: names the identity or the algorithm, never the rules. */
+      readonly message: string;
+    };
+
+/**
+ * Decides a request against `rules`, taken in `position` order: the first rule whose issuer,
+ * subject and claims all match and whose key algorithms include the request's wins. Default deny:
+ * NO_RULE when no rule matches the identity, KEY_ALGORITHM when some do but none allows the key.
+ * Requires every pattern of `rules` to be valid (as {@link parseRules} ensures).
+ */
+export function evaluate(
+  rules: readonly StoredRule[],
+  request: PolicyRequest,
+  limits: PolicyLimits,
+): PolicyDecision {
+  const allowedForIdentity = new Set<string>();
+  let identityMatched = false;
+  for (const rule of [...rules].sort((a, b) => a.position - b.position)) {
+    if (!identityMatches(rule, request)) continue;
+    identityMatched = true;
+    if (
+      rule.allowedKeyAlgorithms !== null &&
+      !rule.allowedKeyAlgorithms.some((a) => a === request.keyAlgorithm)
+    ) {
+      rule.allowedKeyAlgorithms.forEach((a) => allowedForIdentity.add(a));
+      continue;
+    }
+    const lifetime = rule.certificateLifetimeSeconds ?? limits.defaultLifetimeSeconds;
+    return { allowed: true, rule, lifetimeSeconds: Math.min(lifetime, limits.maxLifetimeSeconds) };
+  }
+  const who = `identity ${JSON.stringify(request.subject)} from issuer ${JSON.stringify(request.issuer)}`;
+  if (identityMatched) {
+    return {
+      allowed: false,
+      reason: 'KEY_ALGORITHM',
+      message: `key algorithm ${JSON.stringify(request.keyAlgorithm)} is not allowed for ${who}; allowed: ${[...allowedForIdentity].join(', ')}`,
+    };
+  }
+  return { allowed: false, reason: 'NO_RULE', message: `no rule allows ${who}` };
+}
+
+function identityMatches(rule: StoredRule, request: PolicyRequest): boolean {
+  if (!matcherFor(rule.issuer, 'label').matches(request.issuer)) return false;
+  if (!matcherFor(rule.subject, 'any').matches(request.subject)) return false;
+  return Object.entries(rule.claims).every(([name, pattern]) => {
+    const value = claimText(request.claims, name);
+    return value !== undefined && matcherFor(pattern, 'any').matches(value);
+  });
+}
+
+/**
+ * A claim as text: strings as they are, numbers and booleans through `String()`. Absent, null,
+ * object and array claims have no text and match no pattern (`String({})` would let `*` match).
+ */
+function claimText(claims: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  if (!Object.hasOwn(claims, name)) return undefined;
+  const value = claims[name];
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    case 'undefined':
+    case 'object':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+}

@@ -1,0 +1,7 @@
+export * from './evaluate';
+export * from './matcher';
+export * from './policy.error';
+export * from './policy.service';
+export * from './rule.entity';
+export * from './rules.config';
+export * from './rules.repository';

@@ -1,0 +1,136 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { ConfigError, type SignetConfig } from '@app/platform';
+import type { TestDatabase } from '../../../../test/support/database';
+import type { PolicyLimits, PolicyRequest } from './evaluate';
+import { PolicyError } from './policy.error';
+import { PolicyService } from './policy.service';
+import { RulesRepository } from './rules.repository';
+import { openRulesDatabase } from './testing';
+
+const LIMITS: PolicyLimits = { defaultLifetimeSeconds: 600, maxLifetimeSeconds: 3600 };
+const LOCAL = 'http://127.0.0.1:8089';
+const GITHUB = 'https://token.actions.githubusercontent.com';
+const WORKFLOW = 'https://github.com/acme/app/.github/workflows/release.yml';
+
+const config = (rules: unknown) => ({ file: { rules } }) as unknown as SignetConfig;
+
+const RULES = [
+  {
+    name: 'release-pipeline',
+    issuer: GITHUB,
+    subject: `${WORKFLOW}@refs/tags/*`,
+    claims: { repository_owner: 'acme', event_name: 'push' },
+    certificateLifetime: '5m',
+    allowedKeyAlgorithms: ['ecdsa-p256', 'ecdsa-p384'],
+  },
+  { name: 'alice', issuer: LOCAL, subject: 'alice@example.com' },
+];
+
+const aliceRequest: PolicyRequest = {
+  issuer: LOCAL,
+  subject: 'alice@example.com',
+  claims: { sub: 'alice', email: 'alice@example.com' },
+  keyAlgorithm: 'ed25519',
+};
+
+async function policyError(promise: Promise<unknown>): Promise<PolicyError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(PolicyError);
+    return err as PolicyError;
+  }
+  throw new Error('expected a PolicyError');
+}
+
+describe(PolicyService.name, () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let repo: RulesRepository;
+
+  const boot = async (rules: unknown, limits = LIMITS) => {
+    const service = new PolicyService(repo, config(rules), limits);
+    await service.onModuleInit();
+    return service;
+  };
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+  beforeEach(async () => {
+    ({ db, dataSource } = await openRulesDatabase());
+    repo = new RulesRepository(dataSource);
+  });
+  afterEach(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  it('allows a configured identity, naming the stored rule and the lifetime', async () => {
+    const service = await boot(RULES);
+    const [row] = await db.query<{ id: string }>("SELECT id FROM iam_rule WHERE name = 'alice'");
+    expect(await service.authorize(aliceRequest)).toEqual({
+      ruleId: row?.id,
+      ruleName: 'alice',
+      lifetimeSeconds: 600,
+    });
+    expect(
+      await service.authorize({
+        issuer: GITHUB,
+        subject: `${WORKFLOW}@refs/tags/v2.0.0`,
+        claims: { repository_owner: 'acme', event_name: 'push' },
+        keyAlgorithm: 'ecdsa-p384',
+      }),
+    ).toMatchObject({ ruleName: 'release-pipeline', lifetimeSeconds: 300 });
+  });
+
+  it('throws DENIED with the exact message for an unknown identity', async () => {
+    const service = await boot(RULES);
+    const err = await policyError(
+      service.authorize({ ...aliceRequest, subject: 'mallory@example.com' }),
+    );
+    expect(err.code).toBe('DENIED');
+    expect(err.message).toBe(
+      'no rule allows identity "mallory@example.com" from issuer "http://127.0.0.1:8089"',
+    );
+  });
+
+  it('throws KEY_ALGORITHM_NOT_ALLOWED naming the algorithm', async () => {
+    const service = await boot(RULES);
+    const err = await policyError(
+      service.authorize({
+        issuer: GITHUB,
+        subject: `${WORKFLOW}@refs/tags/v2.0.0`,
+        claims: { repository_owner: 'acme', event_name: 'push' },
+        keyAlgorithm: 'rsa-2048',
+      }),
+    );
+    expect(err.code).toBe('KEY_ALGORITHM_NOT_ALLOWED');
+    expect(err.message).toMatch(/^key algorithm "rsa-2048" is not allowed for identity /);
+  });
+
+  it('denies everything when no rules are configured', async () => {
+    const service = await boot(undefined);
+    expect((await policyError(service.authorize(aliceRequest))).code).toBe('DENIED');
+  });
+
+  it('reads the rules on every request: a sync by another replica applies at once', async () => {
+    const service = await boot(RULES);
+    await service.authorize(aliceRequest);
+    await boot(RULES.slice(0, 1)); // a replica restarted without the alice rule
+    expect((await policyError(service.authorize(aliceRequest))).code).toBe('DENIED');
+    await boot([...RULES, { name: 'bob', issuer: LOCAL, subject: '*@example.com' }]);
+    expect(await service.authorize(aliceRequest)).toMatchObject({ ruleName: 'alice' });
+  });
+
+  it('refuses a bad rules section at construction, before any sync', async () => {
+    const build = () =>
+      new PolicyService(repo, config([{ ...RULES[1], certificateLifetime: '2h' }]), LIMITS);
+    expect(build).toThrow(ConfigError);
+    expect(build).toThrow(
+      'SIGNET_CONFIG: rules[0].certificateLifetime: 2h exceeds the instance maximum of 1h',
+    );
+    expect(await db.query('SELECT * FROM iam_rule')).toEqual([]);
+  });
+});

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  buildIntermediateCertificate,
+  buildRootCertificate,
+  certificatesToPem,
+  FileSigner,
+  generateKeyPair,
+  generatePkcs11KeyPair,
+  type Signer,
+  writeEncryptedPrivateKey,
+} from '@app/signing';
+
+export const caInitHelp = `signet ca init: create a CA root and intermediate for Signet's CA
+
+Usage:
+  signet ca init --out DIR [--passphrase-file FILE] [--common-name NAME] [--organization ORG]
+                 [--years N] [--pkcs11-module LIB --pkcs11-token LABEL --pkcs11-pin-file FILE]
+
+Writes DIR/chain.pem (intermediate, then root) and, for file keys, DIR/root-key.pem and
+DIR/intermediate-key.pem (encrypted PKCS#8, AES-256-CBC, mode 0600). With --pkcs11-* the two
+ECDSA P-256 keys are generated inside the token (labels signet-ca-root, signet-ca-intermediate)
+and never leave it. Prints the CA_KEY and CA_CHAIN settings to use.
+
+Examples:
+  signet ca init --out /etc/signet/ca --passphrase-file /run/secrets/ca-passphrase
+  signet ca init --out ./ca --pkcs11-module /usr/lib/softhsm/libsofthsm2.so \\
+                 --pkcs11-token signet --pkcs11-pin-file ./pin
+`;
+
+/** `signet ca init`; returns the process exit code. */
+export async function caInit(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      out: { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      'common-name': { type: 'string', default: 'Signet CA' },
+      organization: { type: 'string', default: 'Signet' },
+      years: { type: 'string', default: '10' },
+      'pkcs11-module': { type: 'string' },
+      'pkcs11-token': { type: 'string' },
+      'pkcs11-pin-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help === true) {
+    out(caInitHelp);
+    return 0;
+  }
+  if (values.out === undefined) throw new UsageError('--out DIR is required');
+  const years = Number(values.years);
+  if (!Number.isInteger(years) || years < 1 || years > 30)
+    throw new UsageError('--years must be an integer from 1 to 30');
+  const dir = resolve(values.out);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+
+  let root: Signer;
+  let intermediate: Signer;
+  let caKey: string;
+  const pkcs11 = values['pkcs11-module'];
+  if (pkcs11 !== undefined) {
+    const token = values['pkcs11-token'];
+    const pinFile = values['pkcs11-pin-file'];
+    if (token === undefined || pinFile === undefined) {
+      throw new UsageError('--pkcs11-module needs --pkcs11-token and --pkcs11-pin-file');
+    }
+    const pin = (await readFile(pinFile, 'utf8')).trim();
+    const common = {
+      modulePath: pkcs11,
+      tokenLabel: token,
+      pin,
+      algorithm: 'ecdsa-p256-sha256' as const,
+    };
+    root = await generatePkcs11KeyPair({ ...common, keyLabel: 'signet-ca-root' });
+    intermediate = await generatePkcs11KeyPair({ ...common, keyLabel: 'signet-ca-intermediate' });
+    caKey = `pkcs11:token=${encodeURIComponent(token)};object=signet-ca-intermediate?module-path=${encodeURIComponent(pkcs11)}&pin-source=${encodeURIComponent(resolve(pinFile))}`;
+  } else {
+    const passphraseFile = values['passphrase-file'] ?? join(dir, 'passphrase');
+    if (values['passphrase-file'] === undefined) {
+      await writeFile(passphraseFile, `${randomBytes(32).toString('base64url')}\n`, {
+        mode: 0o600,
+        flag: 'wx',
+      });
+      out(`wrote a new passphrase to ${passphraseFile}; keep it secret`);
+    }
+    const passphrase = (await readFile(passphraseFile, 'utf8')).trim();
+    for (const name of ['root', 'intermediate']) {
+      await writeEncryptedPrivateKey(
+        join(dir, `${name}-key.pem`),
+        generateKeyPair('ecdsa-p256-sha256').privateKey,
+        passphrase,
+      );
+    }
+    root = await FileSigner.load(join(dir, 'root-key.pem'), { value: passphrase });
+    intermediate = await FileSigner.load(join(dir, 'intermediate-key.pem'), { value: passphrase });
+    caKey = join(dir, 'intermediate-key.pem');
+    out(`CA_KEY_PASSPHRASE_FILE=${passphraseFile}`);
+  }
+  const notBefore = new Date(Date.now() - 3600_000);
+  const notAfter = new Date(Date.now() + years * 365 * 86_400_000);
+  const org = values.organization;
+  const rootDer = await buildRootCertificate({
+    signer: root,
+    subject: { organization: org, commonName: `${values['common-name']} root` },
+    notBefore,
+    notAfter,
+  });
+  const intermediateDer = await buildIntermediateCertificate({
+    issuer: rootDer,
+    issuerSigner: root,
+    subject: { organization: org, commonName: `${values['common-name']} intermediate` },
+    subjectPublicKey: intermediate.publicKey,
+    notBefore,
+    notAfter,
+  });
+  await writeFile(join(dir, 'chain.pem'), certificatesToPem([intermediateDer, rootDer]), {
+    flag: 'wx',
+  });
+  out(`CA_KEY=${caKey}`);
+  out(`CA_CHAIN=${join(dir, 'chain.pem')}`);
+  for (const s of [root, intermediate])
+    await (s as Signer & { close?: () => Promise<void> | void }).close?.();
+  return 0;
+}
+
+/** Bad command-line usage (exit code 64, EX_USAGE). */
+export class UsageError extends Error {}
