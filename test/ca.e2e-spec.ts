@@ -10,7 +10,10 @@ import {
   subjectAltNames,
   verifyChain,
 } from '@app/signing';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CaModule } from '../apps/ca/src/app.module';
+import { caInit } from '../apps/cli/src/ca/ca-init';
 import { TransparencyLogModule } from '../apps/transparency-log/src/app.module';
 import { bootApp, testConfig } from './support/apps';
 import {
@@ -389,6 +392,69 @@ describe('certificate authority: rate limits', () => {
       ),
     });
     expect((await db.query<{ n: string }>('SELECT count(*) AS n FROM issuance'))[0]!.n).toBe('2');
+    await app.close();
+    await fx.close();
+    await db.drop();
+  });
+});
+
+describe('certificate authority: configured keys and rotation', () => {
+  it('issues under CA_KEY/CA_CHAIN from signet ca init and still publishes a retired chain', async () => {
+    const db = await createTestDatabase();
+    const fx = await caFixture(RULES);
+    const settings = async (out: string) => {
+      const lines: string[] = [];
+      await caInit(['--out', join(fx.dir, out)], (l) => lines.push(l));
+      return Object.fromEntries(
+        lines.filter((l) => l.includes('=')).map((l) => l.split('=', 2) as [string, string]),
+      );
+    };
+    const old = await settings('old-ca');
+    const current = await settings('new-ca');
+    const config = readFileSync(fx.env.SIGNET_CONFIG!, 'utf8');
+    writeFileSync(fx.env.SIGNET_CONFIG!, `${config}ca:\n  retiredChains: [${old.CA_CHAIN}]\n`);
+    const app = await bootApp(
+      CaModule.forRoot(
+        testConfig(db.url, {
+          ...fx.env,
+          CA_KEY: current.CA_KEY,
+          CA_CHAIN: current.CA_CHAIN,
+          CA_KEY_PASSPHRASE_FILE: current.CA_KEY_PASSPHRASE_FILE,
+        }),
+      ),
+      64 * 1024,
+    );
+    const http = request(app.getHttpServer());
+    const bundle = (await http.get('/api/v2/trustBundle')).body as {
+      chains: Array<{ certificates: string[] }>;
+    };
+    expect(bundle.chains.map((c) => c.certificates.join(''))).toEqual([
+      readFileSync(current.CA_CHAIN!, 'utf8'),
+      readFileSync(old.CA_CHAIN!, 'utf8'),
+    ]);
+    const key = clientKey();
+    const token = await fx.email.mint({
+      sub: 'user-1',
+      email: 'alice@example.com',
+      email_verified: true,
+    });
+    const res = await http
+      .post('/api/v2/signingCert')
+      .send(signingCertRequest(token, key, proofOf(key, 'alice@example.com')));
+    expect(res.status).toBe(201);
+    const [leaf, ...chain] = (
+      res.body.signedCertificateEmbeddedSct.chain.certificates as string[]
+    ).map((p) => parseCertificate(certificatesFromPem(p)[0]!));
+    verifyChain(leaf!.der, chain.slice(0, -1), chain.slice(-1), new Date());
+    expect(
+      chain.map((c) =>
+        certificatesFromPem(readFileSync(current.CA_CHAIN!, 'utf8')).some((d) =>
+          Buffer.from(d).equals(Buffer.from(c.der)),
+        ),
+      ),
+    ).toEqual([true, true]);
+    const recorded = await db.query<{ n: string }>('SELECT count(*) AS n FROM ca_certificate');
+    expect(recorded[0]!.n).toBe('4');
     await app.close();
     await fx.close();
     await db.drop();

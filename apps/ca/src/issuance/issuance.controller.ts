@@ -27,7 +27,11 @@ export class IssuanceController {
 
   @Get('trustBundle')
   trustBundle(): { chains: Array<{ certificates: string[] }> } {
-    return { chains: [{ certificates: this.ca.chain.map((c) => certificatesToPem([c.der])) }] };
+    return {
+      chains: this.ca.chains.map((chain) => ({
+        certificates: chain.map((c) => certificatesToPem([c.der])),
+      })),
+    };
   }
 
   @Get('configuration')

@@ -7,9 +7,15 @@ import {
 } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { developmentSigner, openSigner, SIGNET_CONFIG, type SignetConfig } from '@app/platform';
+import {
+  ConfigError,
+  developmentSigner,
+  openSigner,
+  SIGNET_CONFIG,
+  type SignetConfig,
+} from '@app/platform';
 import {
   buildIntermediateCertificate,
   buildRootCertificate,
@@ -33,6 +39,8 @@ export class CaChainService implements OnModuleInit, OnModuleDestroy {
   private issuingSigner!: Signer;
   /** Issuing certificate first, root last. */
   private current!: ParsedCertificate[];
+  /** Earlier chains (from `ca.retiredChains`), still trusted for verifying older signatures. */
+  private retired: ParsedCertificate[][] = [];
 
   constructor(
     @Inject(SIGNET_CONFIG) private readonly config: SignetConfig,
@@ -63,6 +71,11 @@ export class CaChainService implements OnModuleInit, OnModuleDestroy {
     }
     const root = this.current[this.current.length - 1]!;
     verifyChain(issuing.der, this.current.slice(1, -1), [root], new Date());
+    this.retired = await Promise.all(
+      retiredChainFiles(this.config).map(async (file) =>
+        certificatesFromPem(await readFile(file, 'utf8')).map((der) => parseCertificate(der)),
+      ),
+    );
     await this.record();
   }
 
@@ -79,21 +92,44 @@ export class CaChainService implements OnModuleInit, OnModuleDestroy {
     return this.current;
   }
 
+  /** Every chain this CA vouches for: the current one first, then the retired ones. */
+  get chains(): ReadonlyArray<readonly ParsedCertificate[]> {
+    return [this.current, ...this.retired];
+  }
+
   private async record(): Promise<void> {
-    for (const [i, cert] of this.current.entries()) {
+    for (const chain of this.chains) await this.recordChain(chain);
+  }
+
+  private async recordChain(chain: readonly ParsedCertificate[]): Promise<void> {
+    for (const [i, cert] of chain.entries()) {
       await this.dataSource.query(
         `INSERT INTO ca_certificate (fingerprint, der, is_root, not_before, not_after) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (fingerprint) DO NOTHING`,
         [
           createHash('sha256').update(cert.der).digest('hex'),
           Buffer.from(cert.der),
-          i === this.current.length - 1,
+          i === chain.length - 1,
           cert.notBefore,
           cert.notAfter,
         ],
       );
     }
   }
+}
+
+/** `ca.retiredChains` of SIGNET_CONFIG: PEM files (issuing certificate first), resolved beside the file. */
+function retiredChainFiles(config: SignetConfig): string[] {
+  const section = config.file.ca as { retiredChains?: unknown } | undefined;
+  const files = section?.retiredChains ?? [];
+  if (
+    !Array.isArray(files) ||
+    !files.every((f): f is string => typeof f === 'string' && f !== '')
+  ) {
+    throw new ConfigError(['SIGNET_CONFIG: ca.retiredChains must be a list of PEM file paths']);
+  }
+  const base = config.configFile === undefined ? process.cwd() : dirname(config.configFile);
+  return files.map((f) => resolve(base, f));
 }
 
 /** A development root (10 years) and intermediate, created once, shared by every CA process. */
