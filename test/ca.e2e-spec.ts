@@ -460,3 +460,31 @@ describe('certificate authority: configured keys and rotation', () => {
     await db.drop();
   });
 });
+
+describe('certificate authority: certificate transparency required', () => {
+  it('answers 503 and issues nothing when the CT log cannot be reached', async () => {
+    const db = await createTestDatabase();
+    const fx = await caFixture(RULES, { CA_CT_REQUIRED: 'true', CA_LOG_URL: 'http://127.0.0.1:9' });
+    const app = await bootApp(CaModule.forRoot(testConfig(db.url, fx.env)), 64 * 1024);
+    const key = clientKey();
+    const token = await fx.email.mint({
+      sub: 'user-1',
+      email: 'alice@example.com',
+      email_verified: true,
+    });
+    const res = await request(app.getHttpServer())
+      .post('/api/v2/signingCert')
+      .send(signingCertRequest(token, key, proofOf(key, 'alice@example.com')));
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({
+      code: 14,
+      message: expect.stringMatching(
+        /^the certificate transparency log at http:\/\/127\.0\.0\.1:9\/ct\/v1\/add-pre-chain could not be reached \(.*\); no certificate was issued$/,
+      ),
+    });
+    expect((await db.query<{ n: string }>('SELECT count(*) AS n FROM issuance'))[0]!.n).toBe('0');
+    await app.close();
+    await fx.close();
+    await db.drop();
+  });
+});

@@ -44,6 +44,7 @@ export async function caFixture(
     env: {
       SIGNET_CONFIG: join(dir, 'signet.yaml'),
       SIGNET_DATA_DIR: join(dir, 'data'),
+      CA_CT_REQUIRED: 'false',
       ...extraEnv,
     },
     close: async () => {

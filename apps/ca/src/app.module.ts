@@ -6,8 +6,11 @@ import { caEntities } from './entities';
 import { caErrorFilter } from './http/ca-error.filter';
 import { OidcVerifier, parseIssuers } from './identity';
 import { IssuanceController } from './issuance/issuance.controller';
+import { CtClient } from './issuance/ct-client';
 import { IssuanceService } from './issuance/issuance.service';
 import { CaChainService } from './keys/ca-chain.service';
+import { TrustedRootController } from './trust/trusted-root.controller';
+import { TrustedRootService } from './trust/trusted-root.service';
 import { POLICY_LIMITS, PolicyService, RulesRepository } from './policy';
 
 const REQUEST_BODY_LIMIT = 64 * 1024;
@@ -26,7 +29,7 @@ export class CaModule {
       imports: [
         PlatformModule.forRoot({ appName: 'ca', config, entities: caEntities, migrations }),
       ],
-      controllers: [IssuanceController],
+      controllers: [IssuanceController, TrustedRootController],
       providers: [
         { provide: OidcVerifier, useValue: new OidcVerifier(issuers) },
         {
@@ -39,6 +42,8 @@ export class CaModule {
         RulesRepository,
         PolicyService,
         CaChainService,
+        CtClient,
+        TrustedRootService,
         IssuanceService,
         {
           provide: APP_FILTER,

@@ -8,6 +8,7 @@ import { CaChainService } from '../keys/ca-chain.service';
 import { PolicyService } from '../policy';
 import { parseClientKey, verifyProofOfPossession } from './client-key';
 import { parseCsr } from './csr';
+import { CtClient } from './ct-client';
 import { IssuanceRecord } from './issuance.entities';
 import { RateLimiter } from './rate-limiter';
 
@@ -26,14 +27,17 @@ export interface RequestContext {
 export class IssuanceService {
   private readonly perIdentity: RateLimiter;
   private readonly perClient: RateLimiter;
+  private readonly ctRequired: boolean;
 
   constructor(
     private readonly verifier: OidcVerifier,
     private readonly policy: PolicyService,
     private readonly ca: CaChainService,
     private readonly dataSource: DataSource,
+    private readonly ct: CtClient,
     @Inject(SIGNET_CONFIG) config: SignetConfig,
   ) {
+    this.ctRequired = config.ca.ctRequired;
     this.perIdentity = new RateLimiter(config.ca.rateLimitPerIdentity);
     this.perClient = new RateLimiter(config.ca.rateLimitPerClient);
   }
@@ -101,7 +105,14 @@ export class IssuanceService {
       notBefore,
       notAfter,
     });
-    const certificate = await leaf.certificate();
+    const certificate = this.ctRequired
+      ? await leaf.certificate([
+          await this.ct.addPreChain([
+            await leaf.precertificate(),
+            ...this.ca.chain.map((c) => c.der),
+          ]),
+        ])
+      : await leaf.certificate();
     await this.dataSource.getRepository(IssuanceRecord).insert({
       serial: leaf.serialNumber.toString(16),
       identity: principal.san.value,

@@ -40,6 +40,10 @@ export interface CaSettings {
   /** PEM file with the issuing certificate first, then up to the root; required with `key`. */
   readonly chainFile: string | undefined;
   readonly maxCertificateLifetimeSeconds: number;
+  /** Where the CA submits precertificates (the log app's RFC 6962 CT API). */
+  readonly logUrl: string;
+  /** When true (default), a certificate is never issued without an SCT: an unreachable log is a 503. */
+  readonly ctRequired: boolean;
   /** Certificates per identity per minute. */
   readonly rateLimitPerIdentity: number;
   /** Certificates per client address per minute. */
@@ -77,7 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
   }
   const e = parsed.data;
   if ((e.CA_KEY === undefined) !== (e.CA_CHAIN === undefined)) {
-    throw new ConfigError(['CA_KEY and CA_CHAIN go together: set both, or neither for a development CA']);
+    throw new ConfigError([
+      'CA_KEY and CA_CHAIN go together: set both, or neither for a development CA',
+    ]);
   }
   const { configFile, file } = readConfigFile(e.SIGNET_CONFIG, cwd);
   return {
@@ -102,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       key: keyRef('CA_KEY', e.CA_KEY, e.CA_KEY_PASSPHRASE, e.CA_KEY_PASSPHRASE_FILE),
       chainFile: e.CA_CHAIN === undefined ? undefined : resolve(cwd, e.CA_CHAIN),
       maxCertificateLifetimeSeconds: e.CA_MAX_CERT_LIFETIME_SECONDS,
+      logUrl: e.CA_LOG_URL ?? `http://127.0.0.1:${e.LOG_PORT}`,
+      ctRequired: e.CA_CT_REQUIRED === 'true',
       rateLimitPerIdentity: e.CA_RATE_LIMIT_PER_IDENTITY,
       rateLimitPerClient: e.CA_RATE_LIMIT_PER_CLIENT,
     },

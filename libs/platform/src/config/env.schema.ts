@@ -57,6 +57,8 @@ export const envSchema = z.object({
   CA_KEY_PASSPHRASE: z.string().min(1).optional(),
   CA_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
   CA_CHAIN: z.string().min(1).optional(),
+  CA_LOG_URL: httpUrl.optional(),
+  CA_CT_REQUIRED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
   CA_MAX_CERT_LIFETIME_SECONDS: positiveInt(24 * 3600, 3600),
   CA_RATE_LIMIT_PER_IDENTITY: positiveInt(1_000_000, 120),
   CA_RATE_LIMIT_PER_CLIENT: positiveInt(10_000_000, 6000),

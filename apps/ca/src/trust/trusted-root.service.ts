@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
+import type { ParsedCertificate } from '@app/signing';
+import { OidcVerifier } from '../identity';
+import { CaChainService } from '../keys/ca-chain.service';
+
+/** Sigstore's media types (protobuf-specs `TrustedRoot` 0.1, `SigningConfig` 0.2). */
+export const TRUSTED_ROOT_MEDIA_TYPE = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1';
+export const SIGNING_CONFIG_MEDIA_TYPE = 'application/vnd.dev.sigstore.signingconfig.v0.2+json';
+
+interface TreeRow {
+  purpose: 'artifact' | 'ct';
+  public_key: Buffer;
+  log_id: Buffer;
+  created_at: Date;
+  frozen_at: Date | null;
+}
+
+interface ValidFor {
+  start: string;
+  end?: string;
+}
+
+/**
+ * Builds the instance's Sigstore `TrustedRoot` (every CA chain, artifact-log tree and CT-log
+ * tree, retired ones included) and `SigningConfig`, in the lowerCamelCase JSON sigstore-js reads.
+ */
+@Injectable()
+export class TrustedRootService {
+  constructor(
+    @Inject(SIGNET_CONFIG) private readonly config: SignetConfig,
+    private readonly dataSource: DataSource,
+    private readonly ca: CaChainService,
+    private readonly verifier: OidcVerifier,
+  ) {}
+
+  async trustedRoot(): Promise<object> {
+    const trees = await this.dataSource.query<TreeRow[]>(
+      'SELECT purpose, public_key, log_id, created_at, frozen_at FROM log_tree ORDER BY created_at',
+    );
+    const log = (row: TreeRow, baseUrl: string) => ({
+      baseUrl,
+      hashAlgorithm: 'SHA2_256',
+      publicKey: {
+        rawBytes: row.public_key.toString('base64'),
+        keyDetails: keyDetails(
+          createPublicKey({ key: row.public_key, format: 'der', type: 'spki' }),
+        ),
+        validFor: window(row.created_at, row.frozen_at),
+      },
+      logId: { keyId: row.log_id.toString('base64') },
+    });
+    return {
+      mediaType: TRUSTED_ROOT_MEDIA_TYPE,
+      tlogs: trees
+        .filter((t) => t.purpose === 'artifact')
+        .map((t) => log(t, this.config.logPublicUrl)),
+      certificateAuthorities: this.ca.chains.map((chain, i) => this.authority(chain, i > 0)),
+      ctlogs: trees
+        .filter((t) => t.purpose === 'ct')
+        .map((t) => log(t, `${this.config.logPublicUrl}/ct`)),
+      timestampAuthorities: [],
+    };
+  }
+
+  signingConfig(): object {
+    const start = { start: new Date(0).toISOString() };
+    const service = (url: string) => ({
+      url,
+      majorApiVersion: 1,
+      validFor: start,
+      operator: 'signet',
+    });
+    return {
+      mediaType: SIGNING_CONFIG_MEDIA_TYPE,
+      caUrls: [service(this.config.caPublicUrl)],
+      oidcUrls: this.verifier
+        .describe()
+        .flatMap((i) => (i.issuerUrl === undefined ? [] : [service(i.issuerUrl)])),
+      rekorTlogUrls: [service(this.config.logPublicUrl)],
+      rekorTlogConfig: { selector: 'ANY' },
+      tsaUrls: [],
+      tsaConfig: { selector: 'ANY' },
+    };
+  }
+
+  private authority(chain: readonly ParsedCertificate[], retired: boolean): object {
+    const issuing = chain[0]!;
+    const root = chain[chain.length - 1]!;
+    return {
+      subject: {
+        organization: nameOf(root.subjectName, 'O'),
+        commonName: nameOf(root.subjectName, 'CN'),
+      },
+      uri: this.config.caPublicUrl,
+      certChain: {
+        certificates: chain.map((c) => ({ rawBytes: Buffer.from(c.der).toString('base64') })),
+      },
+      validFor: window(issuing.notBefore, retired ? issuing.notAfter : null),
+    };
+  }
+}
+
+/**
+ * A validity window that starts early enough for the first signature: integratedTime is whole
+ * seconds, so the start is floored to the second and moved back a minute.
+ */
+function window(start: Date, end: Date | null): ValidFor {
+  const from = new Date(Math.floor(start.getTime() / 1000) * 1000 - 60_000).toISOString();
+  return end === null ? { start: from } : { start: from, end: end.toISOString() };
+}
+
+function keyDetails(key: KeyObject): string {
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType === 'ed25519') return 'PKIX_ED25519';
+  if (curve === 'prime256v1') return 'PKIX_ECDSA_P256_SHA_256';
+  if (curve === 'secp384r1') return 'PKIX_ECDSA_P384_SHA_384';
+  return 'PKIX_RSA_PKCS1V15_2048_SHA256';
+}
+
+function nameOf(dn: string, attribute: string): string {
+  return new RegExp(`(?:^|, )${attribute}=([^,]*)`).exec(dn)?.[1] ?? '';
+}
