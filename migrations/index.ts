@@ -1,5 +1,6 @@
 import { CreateTransparencyLog1795370000000 } from './1795370000000-CreateTransparencyLog';
 import { CreateCertificateAuthority1795380000000 } from './1795380000000-CreateCertificateAuthority';
+import { ScopeGlobalIndexByPurpose1795390000000 } from './1795390000000-ScopeGlobalIndexByPurpose';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
@@ -8,4 +9,5 @@ import { CreateCertificateAuthority1795380000000 } from './1795380000000-CreateC
 export const migrations: Array<new () => object> = [
   CreateTransparencyLog1795370000000,
   CreateCertificateAuthority1795380000000,
+  ScopeGlobalIndexByPurpose1795390000000,
 ];

@@ -3,6 +3,10 @@ import { APP_FILTER } from '@nestjs/core';
 import { PlatformModule, SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import { migrations } from '../../../migrations';
 import { WritePolicy } from './authorization/write-policy';
+import { CaCertificates } from './ct/ca-certificates';
+import { CtController } from './ct/ct.controller';
+import { CtMonitoringService } from './ct/ct-monitoring.service';
+import { CtSubmissionService } from './ct/ct-submission.service';
 import { EntriesController } from './entries/entries.controller';
 import { EntriesService } from './entries/entries.service';
 import { logEntities } from './entities';
@@ -26,12 +30,21 @@ export class TransparencyLogModule {
           migrations,
         }),
       ],
-      controllers: [EntriesController, LogController, SearchController, TilesController],
+      controllers: [
+        EntriesController,
+        LogController,
+        SearchController,
+        TilesController,
+        CtController,
+      ],
       providers: [
         TreeRepository,
         TreesService,
         WritePolicy,
         EntriesService,
+        CaCertificates,
+        CtSubmissionService,
+        CtMonitoringService,
         {
           provide: APP_FILTER,
           useFactory: (c: SignetConfig) => logErrorFilter(c.log.maxBodyBytes),

@@ -1,4 +1,5 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   SIGNING_CONFIG_MEDIA_TYPE,
   TRUSTED_ROOT_MEDIA_TYPE,
@@ -11,14 +12,18 @@ export class TrustedRootController {
   constructor(private readonly trust: TrustedRootService) {}
 
   @Get('trustedRoot')
-  @Header('Content-Type', TRUSTED_ROOT_MEDIA_TYPE)
-  async trustedRoot(): Promise<string> {
-    return JSON.stringify(await this.trust.trustedRoot());
+  async trustedRoot(@Res() res: Response): Promise<void> {
+    send(res, TRUSTED_ROOT_MEDIA_TYPE, await this.trust.trustedRoot());
   }
 
   @Get('signingConfig')
-  @Header('Content-Type', SIGNING_CONFIG_MEDIA_TYPE)
-  signingConfig(): string {
-    return JSON.stringify(this.trust.signingConfig());
+  signingConfig(@Res() res: Response): void {
+    send(res, SIGNING_CONFIG_MEDIA_TYPE, this.trust.signingConfig());
   }
+}
+
+/** Sends JSON under Sigstore's exact media type (Express would append a charset to it). */
+function send(res: Response, mediaType: string, body: object): void {
+  res.setHeader('Content-Type', mediaType);
+  res.end(JSON.stringify(body));
 }

@@ -1,9 +1,15 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '@app/platform';
+import type { TreePurpose } from '../tree/tree.entities';
 
-/** A logged entry: the canonical body is the Merkle leaf; never updated or deleted. */
+/**
+ * A logged entry, never updated or deleted. For artifact trees the canonical body is the Merkle
+ * leaf; for CT trees the leaf is the RFC 6962 MerkleTreeLeaf inside the body (see `ct/`).
+ */
 @Entity('log_entry')
 @Index('UQ_log_entry_leaf_hash', ['treeId', 'leafHash'], { unique: true })
+@Index('UQ_log_entry_global_index', ['purpose', 'globalIndex'], { unique: true })
+@Check('CHK_log_entry_purpose', `"purpose" IN ('artifact', 'ct')`)
 export class LogEntryRecord {
   @PrimaryColumn({ name: 'tree_id', type: 'bigint', transformer: bigintTransformer })
   treeId!: bigint;
@@ -11,7 +17,11 @@ export class LogEntryRecord {
   @PrimaryColumn({ name: 'leaf_index', type: 'bigint', transformer: bigintTransformer })
   leafIndex!: bigint;
 
-  @Index('UQ_log_entry_global_index', { unique: true })
+  /** The purpose of the entry's tree: global indices are numbered per purpose. */
+  @Column({ type: 'text' })
+  purpose!: TreePurpose;
+
+  /** Index across the trees of its purpose: the tree's `index_offset` plus `leaf_index`. */
   @Column({ name: 'global_index', type: 'bigint', transformer: bigintTransformer })
   globalIndex!: bigint;
 

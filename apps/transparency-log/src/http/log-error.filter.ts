@@ -1,4 +1,5 @@
 import { DomainErrorFilter, type ErrorAnswer } from '@app/platform';
+import { CtError, type CtErrorCode } from '../ct/ct.errors';
 import { EntryError, type EntryErrorCode } from '../entries/kinds';
 import { LogError, type LogErrorCode } from '../errors';
 
@@ -20,6 +21,15 @@ const ENTRY_STATUS: Record<EntryErrorCode, number> = {
   HASH_MISMATCH: 400,
 };
 
+/** Every refused CT submission is a 400 (see {@link CtErrorCode}). */
+const CT_STATUS: Record<CtErrorCode, number> = {
+  MALFORMED_CHAIN: 400,
+  INVALID_CHAIN: 400,
+  UNTRUSTED_CHAIN: 400,
+  MISSING_POISON: 400,
+  UNEXPECTED_POISON: 400,
+};
+
 function answer(err: unknown): ErrorAnswer | undefined {
   if (err instanceof LogError) {
     return {
@@ -29,6 +39,7 @@ function answer(err: unknown): ErrorAnswer | undefined {
     };
   }
   if (err instanceof EntryError) return { status: ENTRY_STATUS[err.code], message: err.message };
+  if (err instanceof CtError) return { status: CT_STATUS[err.code], message: err.message };
   return undefined;
 }
 

@@ -118,11 +118,17 @@ export class TreeRepository {
     return new Map(rows.map((r) => [r.leaf_hash.toString('hex'), BigInt(r.leaf_index)]));
   }
 
-  async insertEntries(q: QueryRunner, treeId: bigint, rows: NewEntryRow[]): Promise<void> {
+  /** Inserts entries of `tree` (its purpose scopes their global indices) and their search keys. */
+  async insertEntries(
+    q: QueryRunner,
+    tree: Pick<LogTree, 'id' | 'purpose'>,
+    rows: NewEntryRow[],
+  ): Promise<void> {
     if (rows.length === 0) return;
+    const treeId = tree.id;
     await q.query(
-      `INSERT INTO log_entry (${ENTRY_COLUMNS})
-       SELECT $1::bigint, * FROM unnest($2::bigint[], $3::bigint[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::bigint[], $9::bytea[])`,
+      `INSERT INTO log_entry (purpose, ${ENTRY_COLUMNS})
+       SELECT $10::text, $1::bigint, * FROM unnest($2::bigint[], $3::bigint[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::bigint[], $9::bytea[])`,
       [
         treeId.toString(),
         rows.map((r) => r.leafIndex.toString()),
@@ -133,6 +139,7 @@ export class TreeRepository {
         rows.map((r) => r.apiVersion),
         rows.map((r) => r.integratedTime.toString()),
         rows.map((r) => r.signedEntryTimestamp),
+        tree.purpose,
       ],
     );
     const keys = rows.flatMap((r) =>
@@ -224,20 +231,42 @@ export class TreeRepository {
     return rows.map(toEntry);
   }
 
-  async entryByGlobalIndex(globalIndex: bigint): Promise<StoredEntry | undefined> {
+  /** The entry at `globalIndex` among the trees of `purpose` (global indices are per purpose). */
+  async entryByGlobalIndex(
+    globalIndex: bigint,
+    purpose: TreePurpose = 'artifact',
+  ): Promise<StoredEntry | undefined> {
     const rows = await this.dataSource.query<EntryRow[]>(
-      `SELECT ${ENTRY_COLUMNS} FROM log_entry WHERE global_index = $1`,
-      [globalIndex.toString()],
+      `SELECT ${ENTRY_COLUMNS} FROM log_entry WHERE purpose = $1 AND global_index = $2`,
+      [purpose, globalIndex.toString()],
     );
     return rows[0] && toEntry(rows[0]);
   }
 
-  /** The entry with this leaf hash in `treeId`, or in any tree when `treeId` is undefined. */
-  async entryByLeafHash(leafHash: Buffer, treeId?: bigint): Promise<StoredEntry | undefined> {
+  /**
+   * The entry with this leaf hash in `treeId`, or in any tree of `purpose` when `treeId` is
+   * undefined. Entries of trees of another purpose are never returned.
+   */
+  async entryByLeafHash(
+    leafHash: Buffer,
+    treeId?: bigint,
+    purpose: TreePurpose = 'artifact',
+  ): Promise<StoredEntry | undefined> {
     const rows = await this.dataSource.query<EntryRow[]>(
-      `SELECT ${ENTRY_COLUMNS} FROM log_entry WHERE leaf_hash = $1${treeId === undefined ? '' : ' AND tree_id = $2'}
+      `SELECT ${ENTRY_COLUMNS} FROM log_entry WHERE leaf_hash = $1 AND purpose = $2${treeId === undefined ? '' : ' AND tree_id = $3'}
        ORDER BY global_index LIMIT 1`,
-      treeId === undefined ? [leafHash] : [leafHash, treeId.toString()],
+      treeId === undefined ? [leafHash, purpose] : [leafHash, purpose, treeId.toString()],
+    );
+    return rows[0] && toEntry(rows[0]);
+  }
+
+  /** The first entry of `treeId` filed under search key `key`, if any. */
+  async entryByIndexKey(treeId: bigint, key: string): Promise<StoredEntry | undefined> {
+    const rows = await this.dataSource.query<EntryRow[]>(
+      `SELECT ${ENTRY_COLUMNS} FROM log_entry e WHERE (e.tree_id, e.leaf_index) IN (
+         SELECT tree_id, leaf_index FROM search_index WHERE key = $1 AND tree_id = $2)
+       ORDER BY e.leaf_index LIMIT 1`,
+      [key, treeId.toString()],
     );
     return rows[0] && toEntry(rows[0]);
   }

@@ -7,28 +7,24 @@ import {
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { CompactRange, emptyRoot, TileReader } from '@app/merkle';
-import { developmentSigner, openSigner, SIGNET_CONFIG, type SignetConfig } from '@app/platform';
-import {
-  logIdOf,
-  publicKeyToDer,
-  rekorCheckpointOrigin,
-  rekorKeyName,
-  signCheckpoint,
-  signEntryTimestamp,
-  type Signer,
-} from '@app/signing';
+import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
+import { logIdOf, publicKeyToDer, type Signer } from '@app/signing';
 import { LogError } from '../errors';
 import { Sequencer } from './sequencer';
 import { LogTree, type TreePurpose } from './tree.entities';
 import { type NewEntryRow, TreeRepository } from './tree.repository';
+import { close, openTreeSignings } from './tree-keys';
+import type { TreeSigning } from './tree-signing';
 
-/** An entry ready to integrate: canonical body, leaf hash, and its search keys. */
+/** An entry ready to integrate: its body, leaf hash, and its search keys. */
 export interface PreparedEntry {
   body: Buffer;
   leafHash: Buffer;
   kind: string;
   apiVersion: string;
   indexKeys: readonly string[];
+  /** Signed before integration (CT: the SCT's TLS DigitallySigned and its timestamp in ms). */
+  presigned?: { signature: Buffer; timestamp: bigint };
 }
 
 /** Where an entry landed (or already was), and the checkpoint its proof is against. */
@@ -41,18 +37,25 @@ export interface Integrated {
   signedEntryTimestamp?: Buffer;
 }
 
+/** The active tree of one purpose, its signing, and the sequencer that feeds it. */
+interface ActiveLog {
+  signing: TreeSigning;
+  tree: LogTree;
+  sequencer: Sequencer<PreparedEntry, Integrated>;
+}
+
 const BOOTSTRAP_LOCK = 5_170_221_902;
 
 /**
- * The log's trees: opens the signing key, makes sure an active tree exists for it (freezing
- * the previous one when the key changed), and integrates batches of entries into it.
+ * The log's trees, one active tree per purpose (`artifact` for the Rekor API, `ct` for the
+ * RFC 6962 API), each with its own key: opens the keys, makes sure an active tree exists for
+ * each (freezing the previous one of that purpose when its key changed), and integrates
+ * batches of entries into them.
  */
 @Injectable()
 export class TreesService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TreesService.name);
-  private signer!: Signer;
-  private activeTree!: LogTree;
-  private sequencer!: Sequencer<PreparedEntry, Integrated>;
+  private readonly logs = new Map<TreePurpose, ActiveLog>();
 
   constructor(
     private readonly repo: TreeRepository,
@@ -60,49 +63,37 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const { log, dataDir } = this.config;
-    if (log.key !== undefined) {
-      this.signer = await openSigner(log.key);
-    } else {
-      const dev = await developmentSigner(dataDir, 'transparency-log');
-      this.signer = dev.signer;
-      this.logger.warn(
-        `LOG_KEY is unset: signing with the DEVELOPMENT key in ${dataDir}/keys${dev.created ? ' (just created)' : ''}; configure LOG_KEY in production`,
-      );
-    }
-    this.activeTree = await this.ensureActiveTree('artifact', this.signer);
-    this.sequencer = new Sequencer(
-      (batch) => this.integrate(batch),
-      log.batchMaxSize,
-      log.batchMaxWaitMs,
-    );
+    const signings = await openTreeSignings(this.config, this.logger);
+    await this.open('artifact', signings.artifact);
+    await this.open('ct', signings.ct);
   }
 
   async onModuleDestroy(): Promise<void> {
-    const closable = this.signer as Signer & { close?: () => void | Promise<void> };
-    await closable.close?.();
+    for (const { signing } of this.logs.values()) await close(signing.signer);
   }
 
+  /** The active artifact (Rekor) tree. */
   get active(): LogTree {
-    return this.activeTree;
+    return this.activeOf('artifact');
   }
 
-  /** The key name of checkpoints and the signer of SETs for the active tree. */
-  get keyName(): string {
-    return rekorKeyName(this.config.logPublicUrl);
+  activeOf(purpose: TreePurpose): LogTree {
+    return this.log(purpose).tree;
   }
 
-  get activeSigner(): Signer {
-    return this.signer;
+  /** The key that signs the active tree of `purpose` (and, for CT, its SCTs). */
+  signerOf(purpose: TreePurpose): Signer {
+    return this.log(purpose).signing.signer;
   }
 
+  /** Sizes of the recent artifact batches. */
   get batchSizes(): readonly number[] {
-    return this.sequencer.recentBatchSizes;
+    return this.log('artifact').sequencer.recentBatchSizes;
   }
 
-  /** Queues an entry for the active tree; resolves once its batch is committed. */
-  append(entry: PreparedEntry): Promise<Integrated> {
-    return this.sequencer.submit(entry);
+  /** Queues an entry for the active tree of `purpose`; resolves once its batch is committed. */
+  append(entry: PreparedEntry, purpose: TreePurpose = 'artifact'): Promise<Integrated> {
+    return this.log(purpose).sequencer.submit(entry);
   }
 
   /** A reader of the tree's tiles as they were at `treeSize` (tiles only ever grow). */
@@ -119,8 +110,25 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  private async ensureActiveTree(purpose: TreePurpose, signer: Signer): Promise<LogTree> {
-    const publicKey = Buffer.from(publicKeyToDer(signer.publicKey));
+  private log(purpose: TreePurpose): ActiveLog {
+    const log = this.logs.get(purpose);
+    if (log === undefined) throw new LogError('UNAVAILABLE', `the ${purpose} tree is not open`);
+    return log;
+  }
+
+  private async open(purpose: TreePurpose, signing: TreeSigning): Promise<void> {
+    const tree = await this.ensureActiveTree(purpose, signing);
+    const { batchMaxSize, batchMaxWaitMs } = this.config.log;
+    const sequencer = new Sequencer<PreparedEntry, Integrated>(
+      (batch) => this.integrate(this.log(purpose), batch),
+      batchMaxSize,
+      batchMaxWaitMs,
+    );
+    this.logs.set(purpose, { signing, tree, sequencer });
+  }
+
+  private async ensureActiveTree(purpose: TreePurpose, signing: TreeSigning): Promise<LogTree> {
+    const publicKey = Buffer.from(publicKeyToDer(signing.signer.publicKey));
     return this.repo.transaction(async (q) => {
       // Several processes may start at once: one of them creates the tree, the others find it.
       await q.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
@@ -135,13 +143,14 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
         await q.query('UPDATE log_tree SET active = false, frozen_at = now() WHERE id = $1', [
           current.id.toString(),
         ]);
+        // Global indices continue across the trees of one purpose only.
         offset = current.indexOffset + head.size;
         this.logger.warn(
           `the ${purpose} signing key changed: froze tree ${current.id} at size ${head.size}`,
         );
       }
       const id = BigInt(`0x${randomBytes(8).toString('hex')}`) & (2n ** 63n - 1n) || 1n;
-      const origin = rekorCheckpointOrigin(this.config.logPublicUrl, id);
+      const origin = signing.origin(id);
       await q.query(
         `INSERT INTO log_tree (id, purpose, origin, active, public_key, log_id, index_offset) VALUES ($1, $2, $3, true, $4, $5, $6)`,
         [
@@ -149,7 +158,7 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
           purpose,
           origin,
           publicKey,
-          Buffer.from(logIdOf(signer.publicKey)),
+          Buffer.from(logIdOf(signing.signer.publicKey)),
           offset.toString(),
         ],
       );
@@ -158,11 +167,7 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
         'INSERT INTO tree_state (tree_id, size, root_hash, right_edge) VALUES ($1, 0, $2, $3)',
         [id.toString(), root, Buffer.alloc(0)],
       );
-      const note = await signCheckpoint(signer, rekorKeyName(this.config.logPublicUrl), {
-        origin,
-        treeSize: 0n,
-        rootHash: root,
-      });
+      const note = await signing.signCheckpoint({ origin, treeSize: 0n, rootHash: root }, []);
       await this.repo.insertCheckpoint(q, id, 0n, root, note);
       this.logger.log(
         `created ${purpose} tree ${id} (origin "${origin}", global indices from ${offset})`,
@@ -172,8 +177,10 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** One transaction: lock the head, skip duplicates, append leaves and tiles, sign a checkpoint. */
-  private async integrate(batch: PreparedEntry[]): Promise<Integrated[]> {
-    const tree = this.activeTree;
+  private async integrate(
+    { tree, signing }: ActiveLog,
+    batch: PreparedEntry[],
+  ): Promise<Integrated[]> {
     return this.repo.transaction(async (q) => {
       const head = await this.repo.head(tree, q, true);
       const existing = await this.repo.existing(
@@ -190,9 +197,9 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
         { tileLevel: number; tileIndex: bigint; parts: Uint8Array[] }
       >();
       const integratedTime = BigInt(Math.floor(Date.now() / 1000));
-      const logID = tree.logId.toString('hex');
       const rows: NewEntryRow[] = [];
       const results: Integrated[] = [];
+      const added: PreparedEntry[] = [];
       for (const entry of batch) {
         const hex = entry.leafHash.toString('hex');
         const seen = existing.get(hex);
@@ -212,18 +219,17 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
           tile.parts.push(hash);
         });
         const globalIndex = tree.indexOffset + leafIndex;
-        const set = await signEntryTimestamp(this.signer, {
-          body: entry.body.toString('base64'),
+        const signedEntryTimestamp = await signing.signEntry(entry, {
           integratedTime,
-          logID,
-          logIndex: globalIndex,
+          logId: tree.logId,
+          globalIndex,
         });
-        const signedEntryTimestamp = Buffer.from(set);
         rows.push({ ...entry, leafIndex, globalIndex, integratedTime, signedEntryTimestamp });
         results.push({ duplicate: false, leafIndex, integratedTime, signedEntryTimestamp });
+        added.push(entry);
       }
       if (rows.length === 0) return results;
-      await this.repo.insertEntries(q, tree.id, rows);
+      await this.repo.insertEntries(q, tree, rows);
       await this.repo.appendToTiles(
         q,
         tree.id,
@@ -235,11 +241,10 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
       );
       const rootHash = Buffer.from(range.root());
       await this.repo.advance(q, tree.id, range.size, rootHash, Buffer.concat(range.hashes));
-      const note = await signCheckpoint(this.signer, this.keyName, {
-        origin: tree.origin,
-        treeSize: range.size,
-        rootHash,
-      });
+      const note = await signing.signCheckpoint(
+        { origin: tree.origin, treeSize: range.size, rootHash },
+        added,
+      );
       await this.repo.insertCheckpoint(q, tree.id, range.size, rootHash, note);
       const checkpoint = { treeSize: range.size, rootHash, note };
       for (const r of results) if (!r.duplicate) r.checkpoint = checkpoint;

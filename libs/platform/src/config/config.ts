@@ -28,6 +28,11 @@ export interface SignetConfig {
 export interface LogSettings {
   /** Its signing key; undefined means a development key under the data directory. */
   readonly key: KeyRef | undefined;
+  /**
+   * The key of its RFC 6962 certificate-transparency tree (ECDSA P-256); undefined means the
+   * development key `ct-log` under the data directory.
+   */
+  readonly ctKey: KeyRef | undefined;
   readonly batchMaxSize: number;
   readonly batchMaxWaitMs: number;
   readonly maxBodyBytes: number;
@@ -100,6 +105,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
     file,
     log: {
       key: keyRef('LOG_KEY', e.LOG_KEY, e.LOG_KEY_PASSPHRASE, e.LOG_KEY_PASSPHRASE_FILE),
+      ctKey: keyRef(
+        'CT_LOG_KEY',
+        e.CT_LOG_KEY,
+        e.CT_LOG_KEY_PASSPHRASE,
+        e.CT_LOG_KEY_PASSPHRASE_FILE,
+      ),
       batchMaxSize: e.LOG_BATCH_MAX_SIZE,
       batchMaxWaitMs: e.LOG_BATCH_MAX_WAIT_MS,
       maxBodyBytes: e.LOG_MAX_BODY_BYTES,

@@ -65,6 +65,9 @@ export const envSchema = z.object({
   LOG_KEY: z.string().min(1).optional(),
   LOG_KEY_PASSPHRASE: z.string().min(1).optional(),
   LOG_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
+  CT_LOG_KEY: z.string().min(1).optional(),
+  CT_LOG_KEY_PASSPHRASE: z.string().min(1).optional(),
+  CT_LOG_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
   LOG_BATCH_MAX_SIZE: positiveInt(4096, 256),
   LOG_BATCH_MAX_WAIT_MS: positiveInt(10_000, 10),
   LOG_MAX_BODY_BYTES: positiveInt(64 * 1024 * 1024, 128 * 1024),
@@ -78,6 +81,8 @@ export const secretVariables: ReadonlySet<string> = new Set([
   'CA_KEY',
   'CA_KEY_PASSPHRASE',
   'LOG_KEY_PASSPHRASE',
+  'CT_LOG_KEY',
+  'CT_LOG_KEY_PASSPHRASE',
 ]);
 
 export type EnvInput = z.input<typeof envSchema>;

@@ -1,0 +1,48 @@
+/* Both apps on one database, listening on loopback ports, as clients see them. */
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { CaModule } from '../../apps/ca/src/app.module';
+import { TransparencyLogModule } from '../../apps/transparency-log/src/app.module';
+import { freePort } from '../../libs/platform/src/database/embedded-postgres';
+import { bootApp, testConfig } from './apps';
+import { caFixture, type CaFixture } from './ca-fixtures';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface Stack {
+  db: TestDatabase;
+  fx: CaFixture;
+  caUrl: string;
+  logUrl: string;
+  close(): Promise<void>;
+}
+
+/** Starts the log, then the CA (CT required) against it, with `rules` for the fixture's issuers. */
+export async function startStack(rules: object[]): Promise<Stack> {
+  const db = await createTestDatabase();
+  const [caPort, logPort] = [await freePort(), await freePort()];
+  const caUrl = `http://127.0.0.1:${caPort}`;
+  const logUrl = `http://127.0.0.1:${logPort}`;
+  const fx = await caFixture(rules, {
+    CA_PUBLIC_URL: caUrl,
+    LOG_PUBLIC_URL: logUrl,
+    CA_LOG_URL: logUrl,
+    CA_CT_REQUIRED: 'true',
+  });
+  const apps: NestExpressApplication[] = [];
+  const log = await bootApp(TransparencyLogModule.forRoot(testConfig(db.url, fx.env)), 131072);
+  await log.listen(logPort, '127.0.0.1');
+  apps.push(log);
+  const ca = await bootApp(CaModule.forRoot(testConfig(db.url, fx.env)), 64 * 1024);
+  await ca.listen(caPort, '127.0.0.1');
+  apps.push(ca);
+  return {
+    db,
+    fx,
+    caUrl,
+    logUrl,
+    close: async () => {
+      for (const app of apps.reverse()) await app.close();
+      await fx.close();
+      await db.drop();
+    },
+  };
+}
