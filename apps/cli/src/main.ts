@@ -2,47 +2,113 @@
 /* `signet`: the command line for CI and people. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { caInit, caInitHelp, UsageError } from './ca/ca-init';
+import { caInit, caInitHelp } from './ca/ca-init';
+import { type CliContext, processContext } from './cli/context';
+import { ExitCode, exitCodeFor, usageError } from './cli/exit-codes';
+import { log } from './log/log.command';
+import { attest } from './sign/attest.command';
+import { sign } from './sign/sign.command';
+import { trustRoot } from './trust/trust-root.command';
+import { verify } from './verify/verify.command';
 
-const usage = `signet: sign and verify with a Signet instance
+export const usage = `signet: sign and verify with a Signet instance
 
 Usage:
-  signet ca init --out DIR [options]   create a CA root and intermediate (signet ca init --help)
+  signet sign FILE [--bundle OUT]                      sign a file (Sigstore bundle v0.3)
+  signet attest FILE --predicate P --type T [--bundle OUT]
+                                                       sign an in-toto attestation about a file
+  signet verify FILE --bundle B (--certificate-identity X | --certificate-identity-regexp R)
+                (--certificate-oidc-issuer Y | --certificate-oidc-issuer-regexp R)
+                [--trusted-root T]                     verify a file, its bundle and its signer
+  signet trust-root [--out FILE]                       fetch the instance's trusted root
+  signet log info|get|search|proof                     read and check the transparency log
+  signet ca init --out DIR                             create a CA root and intermediate
   signet --version
-  signet --help
+  signet COMMAND --help                                options and examples of a command
+
+Instance: --ca-url/--log-url, else SIGNET_CA_URL/SIGNET_LOG_URL, else http://127.0.0.1:5555
+and http://127.0.0.1:3000.
+Identity token (sign, attest): --identity-token, SIGSTORE_ID_TOKEN (also GitLab CI id_tokens),
+GitHub Actions (permissions: id-token: write), --identity-token-file, in that order.
+Status lines go to stderr; --json prints a machine-readable result on stdout.
+
+Exit codes:
+  0   success
+  1   verification failed (signature, certificate, log proof, identity or subject digest)
+  2   other error (unreadable input, no identity token, request refused with a 4xx)
+  3   denied by policy (the CA or the log answered 403)
+  4   CA, log or token endpoint unreachable, or answering 5xx/429
+  64  bad usage
+
+Examples:
+  signet sign app.tar.gz
+  signet verify app.tar.gz --bundle app.tar.gz.sigstore.json \\
+    --certificate-identity alice@example.com --certificate-oidc-issuer https://idp.example.com
 `;
 
-const EXIT_USAGE = 64;
+type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 
-async function main(argv: string[]): Promise<number> {
-  const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  const [first, second, ...rest] = argv;
+const commands: Record<string, Command> = {
+  sign,
+  attest,
+  verify,
+  'trust-root': trustRoot,
+  log,
+  ca: async (argv, ctx) => {
+    const [sub, ...rest] = argv;
+    if (sub === 'init') return caInit(rest, (line) => ctx.print(line));
+    ctx.print(caInitHelp.trimEnd());
+    if (sub === undefined || sub === '--help' || sub === '-h') return 0;
+    throw usageError(`unknown ca command "${sub}" (expected init)`);
+  },
+};
+
+/** Runs `signet` with `argv` (without node and the script); returns the exit code. */
+export async function run(argv: string[], ctx: CliContext): Promise<number> {
+  const [first, ...rest] = argv;
   if (first === '--version') {
     const pkg = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8')) as {
       version: string;
     };
-    out(pkg.version);
+    ctx.print(pkg.version);
     return 0;
   }
-  if (first === undefined || first === '--help' || first === '-h') {
-    process.stdout.write(usage);
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    ctx.print(usage.trimEnd());
     return 0;
   }
-  if (first === 'ca' && second === 'init') return caInit(rest, out);
-  if (first === 'ca') {
-    process.stdout.write(caInitHelp);
-    return second === undefined || second === '--help' ? 0 : EXIT_USAGE;
+  const command = commands[first];
+  if (command === undefined) {
+    ctx.status(usage.trimEnd());
+    throw usageError(`unknown command "${first}"`);
   }
-  process.stderr.write(`signet: unknown command "${first}"\n\n${usage}`);
-  return EXIT_USAGE;
+  try {
+    return await command(rest, ctx);
+  } catch (err) {
+    if (rest.includes('--json')) ctx.print(JSON.stringify(jsonFailure(first, err)));
+    throw err;
+  }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (err: unknown) => {
-    const usageError =
-      err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`signet: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = usageError ? EXIT_USAGE : 1;
-  },
-);
+function jsonFailure(command: string, err: unknown): Record<string, unknown> {
+  const code = (err as { code?: unknown } | null)?.code;
+  return {
+    ...(command === 'verify' ? { verified: false } : {}),
+    exitCode: exitCodeFor(err),
+    ...(typeof code === 'string' ? { code } : {}),
+    message: err instanceof Error ? err.message : String(err),
+  };
+}
+
+if (require.main === module) {
+  const ctx = processContext();
+  run(process.argv.slice(2), ctx).then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      ctx.status(`signet: ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = exitCodeFor(err);
+    },
+  );
+}
+
+export { ExitCode };

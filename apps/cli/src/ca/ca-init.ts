@@ -12,6 +12,7 @@ import {
   type Signer,
   writeEncryptedPrivateKey,
 } from '@app/signing';
+import { CliError, ExitCode } from '../cli/exit-codes';
 
 export const caInitHelp = `signet ca init: create a CA root and intermediate for Signet's CA
 
@@ -128,4 +129,8 @@ export async function caInit(argv: string[], out: (line: string) => void): Promi
 }
 
 /** Bad command-line usage (exit code 64, EX_USAGE). */
-export class UsageError extends Error {}
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(ExitCode.usage, message);
+  }
+}

@@ -1,0 +1,53 @@
+/* `signet trust-root [--out FILE]`: the instance's trusted root, for offline verification and for
+   stock Sigstore clients (sigstore-js TRUSTED_ROOT, cosign --trusted-root). */
+import { writeFile } from 'node:fs/promises';
+import type { CliContext } from '../cli/context';
+import { CliError, ExitCode } from '../cli/exit-codes';
+import { commonOptions, instanceOptions, parseCommand, resolveInstance } from '../cli/options';
+import { fetchTrustedRoot, trustedRootCachePath } from './trusted-root';
+
+export const trustRootHelp = `signet trust-root: fetch the instance's trusted root
+
+Usage:
+  signet trust-root [--out FILE] [--ca-url URL]
+
+Fetches the Sigstore TrustedRoot JSON from the CA (GET /api/v1/trustedRoot): the CA chains,
+the transparency log key and the CT log key. Prints it on stdout, or writes it to FILE, and
+refreshes the copy \`signet verify\` uses in $XDG_CACHE_HOME/signet/<host>/trusted_root.json.
+Pass the file to \`signet verify --trusted-root\` to verify offline, or to cosign and
+sigstore-js.
+
+Exit codes: 0 written; 2 error; 4 CA unreachable; 64 bad usage.
+
+Examples:
+  signet trust-root --out trusted_root.json
+  SIGNET_CA_URL=https://ca.example.com signet trust-root > trusted_root.json
+`;
+
+/** `signet trust-root`; returns the exit code. */
+export async function trustRoot(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, help } = parseCommand(argv, {
+    ...commonOptions,
+    ...instanceOptions,
+    out: { type: 'string' },
+  });
+  if (help) {
+    ctx.print(trustRootHelp.trimEnd());
+    return 0;
+  }
+  const { caUrl } = resolveInstance(values, ctx.env);
+  const { json, root } = await fetchTrustedRoot(ctx, caUrl);
+  const counts = `${root.certificateAuthorities.length} CA chain(s), ${root.tlogs.length} log key(s), ${root.ctlogs.length} CT log key(s)`;
+  const out = values.out;
+  if (out === undefined) {
+    ctx.print(JSON.stringify(json, null, 2));
+  } else {
+    await writeFile(out, `${JSON.stringify(json, null, 2)}\n`).catch((err: unknown) => {
+      throw new CliError(ExitCode.error, `cannot write ${out}: ${(err as Error).message}`);
+    });
+    ctx.status(`wrote the trusted root of ${caUrl} (${counts}) to ${out}`);
+    if (values.json === true) ctx.print(JSON.stringify({ out, caUrl }));
+  }
+  ctx.status(`cached in ${trustedRootCachePath(ctx.env, caUrl)}`);
+  return 0;
+}

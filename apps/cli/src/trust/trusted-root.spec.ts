@@ -1,0 +1,104 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { recordingContext } from '../cli/testing';
+import { loadTrustedRoot, trustedRootCachePath } from './trusted-root';
+
+// Enough for TrustedRoot.fromJSON; the keys are never used here.
+const ROOT = {
+  mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+  tlogs: [
+    {
+      baseUrl: 'http://127.0.0.1:3000',
+      hashAlgorithm: 'SHA2_256',
+      publicKey: {
+        rawBytes: 'AAAA',
+        keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+        validFor: { start: '2026-01-01T00:00:00Z' },
+      },
+      logId: { keyId: 'AAAA' },
+    },
+  ],
+  certificateAuthorities: [
+    {
+      uri: 'http://127.0.0.1:5555',
+      certChain: { certificates: [{ rawBytes: 'AAAA' }] },
+      validFor: { start: '2026-01-01T00:00:00Z' },
+    },
+  ],
+  ctlogs: [],
+  timestampAuthorities: [],
+};
+
+describe(trustedRootCachePath.name, () => {
+  it('lives under $XDG_CACHE_HOME, else ~/.cache, per CA host and port', () => {
+    expect(
+      trustedRootCachePath({ XDG_CACHE_HOME: '/x', HOME: '/h' }, 'https://ca.example.com'),
+    ).toBe('/x/signet/ca.example.com/trusted_root.json');
+    expect(trustedRootCachePath({ HOME: '/h' }, 'http://127.0.0.1:5555')).toBe(
+      '/h/.cache/signet/127.0.0.1_5555/trusted_root.json',
+    );
+  });
+});
+
+describe(loadTrustedRoot.name, () => {
+  let server: Server;
+  let caUrl: string;
+  let status: number;
+  let body: unknown;
+  let env: NodeJS.ProcessEnv;
+
+  beforeEach(async () => {
+    status = 200;
+    body = ROOT;
+    server = createServer((_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    caUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    env = { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'signet-cache-')) };
+  });
+  afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('fetches from the CA and caches what it fetched', async () => {
+    const loaded = await loadTrustedRoot(recordingContext(env), caUrl);
+    expect(loaded.source).toBe(`${caUrl}/api/v1/trustedRoot`);
+    expect(loaded.root.tlogs).toHaveLength(1);
+    expect(JSON.parse(readFileSync(trustedRootCachePath(env, caUrl), 'utf8'))).toEqual(ROOT);
+  });
+
+  it('falls back to the cache, with a warning, when the CA is down or failing', async () => {
+    await loadTrustedRoot(recordingContext(env), caUrl);
+    status = 503;
+    const ctx = recordingContext(env);
+    expect((await loadTrustedRoot(ctx, caUrl)).source).toBe(trustedRootCachePath(env, caUrl));
+    expect(ctx.err[0]).toMatch(
+      /^warning: trusted root: .* answered 503; using the trusted root cached at /,
+    );
+  });
+
+  it('is exit 4 when the CA is unreachable and nothing is cached', async () => {
+    status = 502;
+    await expect(loadTrustedRoot(recordingContext(env), caUrl)).rejects.toMatchObject({
+      exitCode: 4,
+    });
+    expect(existsSync(trustedRootCachePath(env, caUrl))).toBe(false);
+  });
+
+  it('does not fall back, nor cache, when the CA answers something unusable', async () => {
+    await loadTrustedRoot(recordingContext(env), caUrl);
+    body = { tlogs: [], certificateAuthorities: [] };
+    await expect(loadTrustedRoot(recordingContext(env), caUrl)).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('is not a usable trusted root'),
+    });
+    status = 404;
+    await expect(loadTrustedRoot(recordingContext(env), caUrl)).rejects.toMatchObject({
+      exitCode: 2,
+    });
+    expect(JSON.parse(readFileSync(trustedRootCachePath(env, caUrl), 'utf8'))).toEqual(ROOT);
+  });
+});
