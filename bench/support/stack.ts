@@ -1,0 +1,219 @@
+// The system under test: a fresh embedded Postgres in a temp dir, the built transparency log and two
+// built CAs (CT off and CT on) as separate processes, as `npm start` runs them, and a loopback OIDC
+// issuer with a rule allowing the bench identity. `stop()` leaves no process or file behind.
+import exitHook from 'async-exit-hook';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { stringify } from 'yaml';
+import { freePort, startEmbeddedPostgres } from '@app/platform/database/embedded-postgres';
+import { type CpuCounters, processCpuMs, processTreeCpuMs, selfCpuMs } from './cpu';
+import { progress } from './figures';
+import { type BenchIssuer, startBenchIssuer } from './oidc-issuer';
+
+/** The identity every bench token carries, allowed by the bench's one IAM rule. */
+export const BENCH_EMAIL = 'bench@signet.example';
+
+const DIST = join(__dirname, '../..');
+
+export interface BenchStack {
+  logUrl: string;
+  /** The CA with CA_CT_REQUIRED=false. */
+  caUrl: string;
+  /** The CA with CA_CT_REQUIRED=true, submitting precertificates to the log. */
+  caCtUrl: string;
+  issuer: BenchIssuer;
+  /** Environment of the log process (for in-process code that must agree with it). */
+  logEnv: Record<string, string>;
+  /** A pool on the stack's database, for counting and sizing. */
+  db: Pool;
+  /** CPU ms used so far by each app, by Postgres (postmaster and backends) and by this process. */
+  cpu: CpuCounters;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** When set, each app runs under `node --cpu-prof` and writes `<name>.cpuprofile` here on stop. */
+  profileDir?: string;
+}
+
+interface App {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+}
+
+/** Starts Postgres, the log, then the CT-off and CT-on CAs, and waits until each is healthy. */
+export async function startBenchStack(opts: StackOptions = {}): Promise<BenchStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'signet-bench-'));
+  // As root, Postgres runs as the `postgres` user, which must traverse to its cluster.
+  chmodSync(dir, 0o711);
+  const apps: App[] = [];
+  let db: Pool | undefined;
+  let issuer: BenchIssuer | undefined;
+  let postgres: { stop(): Promise<void> } | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const app of apps.reverse()) await stopApp(app, opts.profileDir !== undefined);
+      await db?.end().catch(() => undefined);
+      await issuer?.close().catch(() => undefined);
+      await postgres?.stop().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    })());
+  // Ctrl-C or a crash of the bench still stops the apps and Postgres.
+  exitHook((done) => void stop().finally(done));
+
+  try {
+    progress(`starting embedded Postgres in ${dir}`);
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(dir, 'pg'),
+      port: 0,
+      database: 'signet',
+    });
+    postgres = pg;
+    issuer = await startBenchIssuer();
+    const config = {
+      issuers: [{ url: issuer.url, audience: 'sigstore', type: 'email', allowHttp: true }],
+      rules: [{ name: 'bench', issuer: issuer.url, subject: BENCH_EMAIL }],
+    };
+    writeFileSync(join(dir, 'signet.yaml'), stringify(config));
+    const [logPort, caPort, caCtPort] = [await freePort(), await freePort(), await freePort()];
+    const logUrl = `http://127.0.0.1:${logPort}`;
+    const common = {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: pg.url,
+      SIGNET_CONFIG: join(dir, 'signet.yaml'),
+      SIGNET_DATA_DIR: join(dir, 'data'),
+      LOG_PORT: String(logPort),
+      LOG_PUBLIC_URL: logUrl,
+      // Production's default: one JSON line per request (written to a file here).
+      LOG_LEVEL: 'info',
+    };
+    const logEnv = { ...common };
+    const caEnv = (port: number, ct: boolean) => ({
+      ...common,
+      CA_PORT: String(port),
+      CA_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      CA_LOG_URL: logUrl,
+      CA_CT_REQUIRED: String(ct),
+      // The bench is one identity from one address: lift the per-minute limits out of the way.
+      CA_RATE_LIMIT_PER_IDENTITY: '1000000',
+      CA_RATE_LIMIT_PER_CLIENT: '10000000',
+    });
+    const start = async (
+      name: string,
+      script: string,
+      env: Record<string, string>,
+      url: string,
+    ) => {
+      const app = spawnApp(dir, name, script, env, opts.profileDir);
+      apps.push(app);
+      await waitHealthy(app, `${url}/healthz`);
+    };
+    progress('starting transparency log, CA (CT off), CA (CT on)');
+    await start('transparency-log', 'apps/transparency-log/src/main.js', logEnv, logUrl);
+    // One after the other: they share the development CA files under SIGNET_DATA_DIR.
+    await start('ca', 'apps/ca/src/main.js', caEnv(caPort, false), `http://127.0.0.1:${caPort}`);
+    await start(
+      'ca-ct',
+      'apps/ca/src/main.js',
+      caEnv(caCtPort, true),
+      `http://127.0.0.1:${caCtPort}`,
+    );
+    db = new Pool({ connectionString: pg.url, max: 4, application_name: 'signet-bench' });
+    // An idle connection that Postgres closes (at shutdown) must not crash the bench.
+    db.on('error', () => undefined);
+    const postmaster = Number(
+      readFileSync(join(dir, 'pg', 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    const pid = (name: string) => apps.find((a) => a.name === name)!.child.pid!;
+    return {
+      cpu: {
+        log: () => processCpuMs(pid('transparency-log')),
+        ca: () => processCpuMs(pid('ca')),
+        caCt: () => processCpuMs(pid('ca-ct')),
+        postgres: () => processTreeCpuMs(postmaster),
+        client: selfCpuMs,
+      },
+      logUrl,
+      caUrl: `http://127.0.0.1:${caPort}`,
+      caCtUrl: `http://127.0.0.1:${caCtPort}`,
+      issuer,
+      logEnv,
+      db,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function spawnApp(
+  dir: string,
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  profileDir: string | undefined,
+): App {
+  const logFile = join(dir, `${name}.log`);
+  const out = openSync(logFile, 'a');
+  const profile =
+    profileDir === undefined
+      ? []
+      : [
+          '--cpu-prof',
+          `--cpu-prof-dir=${profileDir}`,
+          `--cpu-prof-name=${name}.cpuprofile`,
+          // Nest re-raises SIGTERM after its shutdown hooks, and a process killed by a signal
+          // writes no profile: this hook exits normally on SIGUSR2 instead.
+          '--require',
+          join(__dirname, 'exit-on-sigusr2.js'),
+        ];
+  const child = spawn(process.execPath, [...profile, join(DIST, script)], {
+    env,
+    cwd: dir,
+    stdio: ['ignore', out, out],
+  });
+  return { name, child, logFile };
+}
+
+async function waitHealthy(app: App, url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (app.child.exitCode !== null) throw new Error(`${app.name} exited:\n${tail(app.logFile)}`);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline)
+      throw new Error(`${app.name} not healthy in ${timeoutMs} ms:\n${tail(app.logFile)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** SIGTERM (SIGUSR2 when profiling), then SIGKILL after 10 s; resolves once the process is gone. */
+function stopApp(app: App, profiling: boolean): Promise<void> {
+  const { child } = app;
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill(profiling ? 'SIGUSR2' : 'SIGTERM');
+  });
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
+  } catch {
+    return '(no output)';
+  }
+}
