@@ -44,24 +44,42 @@ const RULES = [
   },
 ];
 
+/** A CA on a database of its own, trusting the fixture's issuers; `prepare` may add files and env. */
+async function startCa(
+  extraEnv: Record<string, string> = {},
+  prepare: (fx: CaFixture) => Promise<Record<string, string>> = () => Promise.resolve({}),
+) {
+  const db = await createTestDatabase();
+  const fx = await caFixture(RULES, extraEnv);
+  const env = { ...fx.env, ...(await prepare(fx)) };
+  const app = await bootApp(CaModule.forRoot(testConfig(db.url, env)), 64 * 1024);
+  return {
+    db,
+    fx,
+    app,
+    close: async () => {
+      await app.close();
+      await fx.close();
+      await db.drop();
+    },
+  };
+}
+
 describe('certificate authority: Fulcio v2 signingCert', () => {
   let db: TestDatabase;
   let fx: CaFixture;
-  let app: NestExpressApplication;
   let http: ReturnType<typeof request>;
+  let close: () => Promise<void>;
   const issuances = async () =>
     (await db.query<{ n: string }>('SELECT count(*) AS n FROM issuance'))[0]!.n;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fx = await caFixture(RULES);
-    app = await bootApp(CaModule.forRoot(testConfig(db.url, fx.env)), 64 * 1024);
+    let app: NestExpressApplication;
+    ({ db, fx, app, close } = await startCa());
     http = request(app.getHttpServer());
   });
   afterAll(async () => {
-    await app.close();
-    await fx.close();
-    await db.drop();
+    await close();
   });
 
   /** Posts a request and asserts that a failure wrote no issuance record. */
@@ -356,9 +374,7 @@ describe('certificate authority: Fulcio v2 signingCert', () => {
 
 describe('certificate authority: rate limits', () => {
   it('answers 429 with Retry-After beyond the per-identity limit, and writes nothing', async () => {
-    const db = await createTestDatabase();
-    const fx = await caFixture(RULES, { CA_RATE_LIMIT_PER_IDENTITY: '2' });
-    const app = await bootApp(CaModule.forRoot(testConfig(db.url, fx.env)), 64 * 1024);
+    const { db, fx, app, close } = await startCa({ CA_RATE_LIMIT_PER_IDENTITY: '2' });
     const key = clientKey();
     const body = async () =>
       signingCertRequest(
@@ -392,38 +408,32 @@ describe('certificate authority: rate limits', () => {
       ),
     });
     expect((await db.query<{ n: string }>('SELECT count(*) AS n FROM issuance'))[0]!.n).toBe('2');
-    await app.close();
-    await fx.close();
-    await db.drop();
+    await close();
   });
 });
 
 describe('certificate authority: configured keys and rotation', () => {
   it('issues under CA_KEY/CA_CHAIN from signet ca init and still publishes a retired chain', async () => {
-    const db = await createTestDatabase();
-    const fx = await caFixture(RULES);
-    const settings = async (out: string) => {
-      const lines: string[] = [];
-      await caInit(['--out', join(fx.dir, out)], (l) => lines.push(l));
-      return Object.fromEntries(
-        lines.filter((l) => l.includes('=')).map((l) => l.split('=', 2) as [string, string]),
-      );
-    };
-    const old = await settings('old-ca');
-    const current = await settings('new-ca');
-    const config = readFileSync(fx.env.SIGNET_CONFIG!, 'utf8');
-    writeFileSync(fx.env.SIGNET_CONFIG!, `${config}ca:\n  retiredChains: [${old.CA_CHAIN}]\n`);
-    const app = await bootApp(
-      CaModule.forRoot(
-        testConfig(db.url, {
-          ...fx.env,
-          CA_KEY: current.CA_KEY,
-          CA_CHAIN: current.CA_CHAIN,
-          CA_KEY_PASSPHRASE_FILE: current.CA_KEY_PASSPHRASE_FILE,
-        }),
-      ),
-      64 * 1024,
-    );
+    let old: Record<string, string> = {};
+    let current: Record<string, string> = {};
+    const { db, fx, app, close } = await startCa({}, async (fx) => {
+      const settings = async (out: string) => {
+        const lines: string[] = [];
+        await caInit(['--out', join(fx.dir, out)], (l) => lines.push(l));
+        return Object.fromEntries(
+          lines.filter((l) => l.includes('=')).map((l) => l.split('=', 2) as [string, string]),
+        );
+      };
+      old = await settings('old-ca');
+      current = await settings('new-ca');
+      const config = readFileSync(fx.env.SIGNET_CONFIG!, 'utf8');
+      writeFileSync(fx.env.SIGNET_CONFIG!, `${config}ca:\n  retiredChains: [${old.CA_CHAIN}]\n`);
+      return {
+        CA_KEY: current.CA_KEY!,
+        CA_CHAIN: current.CA_CHAIN!,
+        CA_KEY_PASSPHRASE_FILE: current.CA_KEY_PASSPHRASE_FILE!,
+      };
+    });
     const http = request(app.getHttpServer());
     const bundle = (await http.get('/api/v2/trustBundle')).body as {
       chains: Array<{ certificates: string[] }>;
@@ -455,17 +465,16 @@ describe('certificate authority: configured keys and rotation', () => {
     ).toEqual([true, true]);
     const recorded = await db.query<{ n: string }>('SELECT count(*) AS n FROM ca_certificate');
     expect(recorded[0]!.n).toBe('4');
-    await app.close();
-    await fx.close();
-    await db.drop();
+    await close();
   });
 });
 
 describe('certificate authority: certificate transparency required', () => {
   it('answers 503 and issues nothing when the CT log cannot be reached', async () => {
-    const db = await createTestDatabase();
-    const fx = await caFixture(RULES, { CA_CT_REQUIRED: 'true', CA_LOG_URL: 'http://127.0.0.1:9' });
-    const app = await bootApp(CaModule.forRoot(testConfig(db.url, fx.env)), 64 * 1024);
+    const { db, fx, app, close } = await startCa({
+      CA_CT_REQUIRED: 'true',
+      CA_LOG_URL: 'http://127.0.0.1:9',
+    });
     const key = clientKey();
     const token = await fx.email.mint({
       sub: 'user-1',
@@ -483,8 +492,6 @@ describe('certificate authority: certificate transparency required', () => {
       ),
     });
     expect((await db.query<{ n: string }>('SELECT count(*) AS n FROM issuance'))[0]!.n).toBe('0');
-    await app.close();
-    await fx.close();
-    await db.drop();
+    await close();
   });
 });
