@@ -1,6 +1,7 @@
 import { CreateTransparencyLog1795370000000 } from './1795370000000-CreateTransparencyLog';
 import { CreateCertificateAuthority1795380000000 } from './1795380000000-CreateCertificateAuthority';
 import { ScopeGlobalIndexByPurpose1795390000000 } from './1795390000000-ScopeGlobalIndexByPurpose';
+import { CreateTufTargetsVersion1795400000000 } from './1795400000000-CreateTufTargetsVersion';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
@@ -10,4 +11,5 @@ export const migrations: Array<new () => object> = [
   CreateTransparencyLog1795370000000,
   CreateCertificateAuthority1795380000000,
   ScopeGlobalIndexByPurpose1795390000000,
+  CreateTufTargetsVersion1795400000000,
 ];

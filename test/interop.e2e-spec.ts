@@ -10,6 +10,16 @@ import {
 } from '@sigstore/sign';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import * as sigstore from 'sigstore';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  buildTufRoot,
+  generateKeyPair,
+  KeyObjectSigner,
+  signTufMetadata,
+  tufMetadataBytes,
+} from '@app/signing';
 import { startStack, type Stack } from './support/stack';
 
 const EMAIL = 'alice@example.com';
@@ -101,6 +111,119 @@ describe('interoperability with stock sigstore-js', () => {
       identityToken: await token(),
     });
     verifier().verify(toSignedEntity(bundleFromJSON(attested)), policy());
+  });
+
+  describe("sigstore.verify, which takes its trusted root from the CA's TUF repository", () => {
+    let dir: string;
+    let rootPath: string;
+    let fresh = 0;
+    /** The options of a client that holds only `root` (a TUF root.json) and an empty cache. */
+    const tuf = (root = rootPath) => ({
+      tufMirrorURL: `${stack.caUrl}/tuf`,
+      tufRootPath: root,
+      tufCachePath: join(dir, `cache-${++fresh}`),
+      certificateIdentityEmail: EMAIL,
+      certificateIssuer: stack.fx.email.url,
+    });
+
+    const alice = { identity: { subjectAlternativeName: EMAIL } };
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'signet-tuf-'));
+      // What an administrator hands out beside (or instead of) the trusted root JSON.
+      const res = await fetch(`${stack.caUrl}/tuf/1.root.json`);
+      expect(res.status).toBe(200);
+      rootPath = join(dir, 'root.json');
+      await writeFile(rootPath, Buffer.from(await res.arrayBuffer()));
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('verifies blob signatures and attestations made through Signet', async () => {
+      const opts = { fulcioURL: stack.caUrl, rekorURL: stack.logUrl };
+      const signed = await sigstore.sign(data, { ...opts, identityToken: await token() });
+      await expect(sigstore.verify(signed, data, tuf())).resolves.toMatchObject(alice);
+      const attested = await sigstore.attest(Buffer.from('{}'), 'application/vnd.in-toto+json', {
+        ...opts,
+        identityToken: await token(),
+      });
+      await expect(sigstore.verify(attested, tuf())).resolves.toMatchObject(alice);
+      // A second verification with the same cache refreshes the metadata it already holds.
+      const cached = tuf();
+      await sigstore.verify(signed, data, cached);
+      await expect(sigstore.verify(signed, data, cached)).resolves.toMatchObject(alice);
+    });
+
+    it('serves the same trusted root as /api/v1/trustedRoot, under its hash', async () => {
+      const timestamp = (await (await fetch(`${stack.caUrl}/tuf/timestamp.json`)).json()) as {
+        signed: { meta: Record<string, { version: number }> };
+      };
+      const version = timestamp.signed.meta['snapshot.json']!.version;
+      const targets = (await (
+        await fetch(`${stack.caUrl}/tuf/${version}.targets.json`)
+      ).json()) as {
+        signed: { targets: Record<string, { hashes: { sha256: string } }> };
+      };
+      const { sha256 } = targets.signed.targets['trusted_root.json']!.hashes;
+      const target = await fetch(`${stack.caUrl}/tuf/targets/${sha256}.trusted_root.json`);
+      expect(await target.json()).toEqual(trustedRoot);
+      const missing = await fetch(`${stack.caUrl}/tuf/${version + 1}.targets.json`);
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toEqual({
+        code: 5,
+        message: `no TUF targets version ${version + 1} (current: ${version})`,
+      });
+      expect((await fetch(`${stack.caUrl}/tuf/2.root.json`)).status).toBe(404);
+      expect(
+        (await fetch(`${stack.caUrl}/tuf/targets/${'0'.repeat(64)}.trusted_root.json`)).status,
+      ).toBe(404);
+    });
+
+    it('rejects a tampered artifact, another identity and another issuer', async () => {
+      const signed = await sigstore.sign(data, {
+        fulcioURL: stack.caUrl,
+        rekorURL: stack.logUrl,
+        identityToken: await token(),
+      });
+      await expect(sigstore.verify(signed, Buffer.from('changed'), tuf())).rejects.toMatchObject({
+        code: 'SIGNATURE_ERROR',
+      });
+      await expect(
+        sigstore.verify(signed, data, {
+          ...tuf(),
+          certificateIdentityEmail: 'mallory@example.com',
+        }),
+      ).rejects.toMatchObject({ code: 'UNTRUSTED_SIGNER_ERROR' });
+      await expect(
+        sigstore.verify(signed, data, { ...tuf(), certificateIssuer: 'https://other' }),
+      ).rejects.toMatchObject({ code: 'UNTRUSTED_SIGNER_ERROR' });
+    });
+
+    it('refuses the repository when the client trusts another root', async () => {
+      // An attacker's (or another instance's) root: the CA's metadata is not signed by its keys.
+      const key = new KeyObjectSigner(generateKeyPair('ecdsa-p256-sha256').privateKey);
+      const other = await signTufMetadata(
+        buildTufRoot({
+          version: 1,
+          expires: new Date(Date.now() + 86_400_000),
+          rootKeys: [key.publicKey],
+          onlineKey: key.publicKey,
+        }),
+        [key],
+      );
+      const otherPath = join(dir, 'other-root.json');
+      await writeFile(otherPath, tufMetadataBytes(other));
+      const signed = await sigstore.sign(data, {
+        fulcioURL: stack.caUrl,
+        rekorURL: stack.logUrl,
+        identityToken: await token(),
+      });
+      await expect(sigstore.verify(signed, data, tuf(otherPath))).rejects.toMatchObject({
+        code: 'TUF_REFRESH_METADATA_ERROR',
+        cause: expect.objectContaining({ message: 'timestamp was signed by 0/1 keys' }),
+      });
+    });
   });
 
   it('follows the conflict flow when the same entry is logged twice', async () => {

@@ -11,6 +11,8 @@ import { IssuanceService } from './issuance/issuance.service';
 import { CaChainService } from './keys/ca-chain.service';
 import { TrustedRootController } from './trust/trusted-root.controller';
 import { TrustedRootService } from './trust/trusted-root.service';
+import { TufController } from './tuf/tuf.controller';
+import { TufRepositoryService } from './tuf/tuf-repository.service';
 import { POLICY_LIMITS, PolicyService, RulesRepository } from './policy';
 
 const REQUEST_BODY_LIMIT = 64 * 1024;
@@ -29,7 +31,7 @@ export class CaModule {
       imports: [
         PlatformModule.forRoot({ appName: 'ca', config, entities: caEntities, migrations }),
       ],
-      controllers: [IssuanceController, TrustedRootController],
+      controllers: [IssuanceController, TrustedRootController, TufController],
       providers: [
         { provide: OidcVerifier, useValue: new OidcVerifier(issuers) },
         {
@@ -44,6 +46,7 @@ export class CaModule {
         CaChainService,
         CtClient,
         TrustedRootService,
+        TufRepositoryService,
         IssuanceService,
         {
           provide: APP_FILTER,

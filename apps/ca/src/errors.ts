@@ -6,6 +6,7 @@ export type CaErrorCode =
   | 'INVALID_KEY'
   | 'INVALID_PROOF_OF_POSSESSION'
   | 'INVALID_CSR'
+  | 'NOT_FOUND'
   | 'RATE_LIMITED'
   | 'UNAVAILABLE';
 

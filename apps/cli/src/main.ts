@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caInit, caInitHelp } from './ca/ca-init';
+import { tuf } from './tuf/tuf-root';
 import { type CliContext, processContext } from './cli/context';
 import { ExitCode, exitCodeFor, usageError } from './cli/exit-codes';
 import { log } from './log/log.command';
@@ -23,6 +24,7 @@ Usage:
   signet trust-root [--out FILE]                       fetch the instance's trusted root
   signet log info|get|search|proof                     read and check the transparency log
   signet ca init --out DIR                             create a CA root and intermediate
+  signet tuf init|root --out DIR                       create or renew the TUF root of the CA's /tuf
   signet --version
   signet COMMAND --help                                options and examples of a command
 
@@ -61,6 +63,7 @@ const commands: Record<string, Command> = {
     if (sub === undefined || sub === '--help' || sub === '-h') return 0;
     throw usageError(`unknown ca command "${sub}" (expected init)`);
   },
+  tuf: (argv, ctx) => tuf(argv, (line) => ctx.print(line)),
 };
 
 /** Runs `signet` with `argv` (without node and the script); returns the exit code. */

@@ -29,7 +29,8 @@ export type SigningErrorCode =
   | 'INVALID_ENCODING'
   | 'INVALID_PASSPHRASE'
   | 'INVALID_PIN'
-  | 'KEY_NOT_FOUND';
+  | 'KEY_NOT_FOUND'
+  | 'INVALID_TUF_METADATA';
 
 /** An error from key handling, signing, notes, checkpoints, DSSE or X.509. */
 export class SigningError extends BaseError<SigningErrorCode> {}

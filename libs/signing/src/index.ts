@@ -10,4 +10,5 @@ export * from './note';
 export * from './note-key';
 export * from './set';
 export * from './signers';
+export * from './tuf';
 export * from './x509';

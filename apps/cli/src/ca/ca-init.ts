@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,6 +12,7 @@ import {
   writeEncryptedPrivateKey,
 } from '@app/signing';
 import { CliError, ExitCode } from '../cli/exit-codes';
+import { keyPassphrase } from '../cli/files';
 
 export const caInitHelp = `signet ca init: create a CA root and intermediate for Signet's CA
 
@@ -80,15 +80,11 @@ export async function caInit(argv: string[], out: (line: string) => void): Promi
     intermediate = await generatePkcs11KeyPair({ ...common, keyLabel: 'signet-ca-intermediate' });
     caKey = `pkcs11:token=${encodeURIComponent(token)};object=signet-ca-intermediate?module-path=${encodeURIComponent(pkcs11)}&pin-source=${encodeURIComponent(resolve(pinFile))}`;
   } else {
-    const passphraseFile = values['passphrase-file'] ?? join(dir, 'passphrase');
-    if (values['passphrase-file'] === undefined) {
-      await writeFile(passphraseFile, `${randomBytes(32).toString('base64url')}\n`, {
-        mode: 0o600,
-        flag: 'wx',
-      });
-      out(`wrote a new passphrase to ${passphraseFile}; keep it secret`);
-    }
-    const passphrase = (await readFile(passphraseFile, 'utf8')).trim();
+    const { file: passphraseFile, passphrase } = await keyPassphrase(
+      dir,
+      values['passphrase-file'],
+      out,
+    );
     for (const name of ['root', 'intermediate']) {
       await writeEncryptedPrivateKey(
         join(dir, `${name}-key.pem`),

@@ -45,6 +45,13 @@ export interface CaSettings {
   /** PEM file with the issuing certificate first, then up to the root; required with `key`. */
   readonly chainFile: string | undefined;
   readonly maxCertificateLifetimeSeconds: number;
+  /**
+   * The online key that signs the TUF repository's targets, snapshot and timestamp; undefined
+   * (with `tufRootDir`) means development keys under the data directory.
+   */
+  readonly tufKey: KeyRef | undefined;
+  /** Directory of the TUF root history (`1.root.json`, `2.root.json`, …), signed offline. */
+  readonly tufRootDir: string | undefined;
   /** Where the CA submits precertificates (the log app's RFC 6962 CT API). */
   readonly logUrl: string;
   /** When true (default), a certificate is never issued without an SCT: an unreachable log is a 503. */
@@ -90,6 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       'CA_KEY and CA_CHAIN go together: set both, or neither for a development CA',
     ]);
   }
+  if ((e.CA_TUF_KEY === undefined) !== (e.CA_TUF_ROOT_DIR === undefined)) {
+    throw new ConfigError([
+      'CA_TUF_KEY and CA_TUF_ROOT_DIR go together: set both, or neither for development TUF keys',
+    ]);
+  }
   const { configFile, file } = readConfigFile(e.SIGNET_CONFIG, cwd);
   return {
     caPort: e.CA_PORT,
@@ -119,6 +131,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       key: keyRef('CA_KEY', e.CA_KEY, e.CA_KEY_PASSPHRASE, e.CA_KEY_PASSPHRASE_FILE),
       chainFile: e.CA_CHAIN === undefined ? undefined : resolve(cwd, e.CA_CHAIN),
       maxCertificateLifetimeSeconds: e.CA_MAX_CERT_LIFETIME_SECONDS,
+      tufKey: keyRef(
+        'CA_TUF_KEY',
+        e.CA_TUF_KEY,
+        e.CA_TUF_KEY_PASSPHRASE,
+        e.CA_TUF_KEY_PASSPHRASE_FILE,
+      ),
+      tufRootDir: e.CA_TUF_ROOT_DIR === undefined ? undefined : resolve(cwd, e.CA_TUF_ROOT_DIR),
       logUrl: e.CA_LOG_URL ?? `http://127.0.0.1:${e.LOG_PORT}`,
       ctRequired: e.CA_CT_REQUIRED === 'true',
       rateLimitPerIdentity: e.CA_RATE_LIMIT_PER_IDENTITY,

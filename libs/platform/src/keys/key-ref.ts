@@ -115,8 +115,14 @@ export async function developmentSigner(
   return { signer: await FileSigner.load(keyPath, { value: passphrase }), created };
 }
 
-/** Writes `path` through a temporary file and an atomic link; false when it already existed. */
-async function createOnce(path: string, write: (tmp: string) => Promise<void>): Promise<boolean> {
+/**
+ * Writes `path` through a temporary file and an atomic link, so that a reader never sees it half
+ * written and concurrent writers never overwrite each other; false when it already existed.
+ */
+export async function createOnce(
+  path: string,
+  write: (tmp: string) => Promise<void>,
+): Promise<boolean> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   await write(tmp);
   try {

@@ -1,0 +1,177 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ConfigError, dataSourceOptions, loadConfig } from '@app/platform';
+import { parseTufRoot, verifyTufRootHistory } from '@app/signing';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { tuf } from '../../../cli/src/tuf/tuf-root';
+import type { TrustedRootService } from '../trust/trusted-root.service';
+import { TRUSTED_ROOT_TARGET, TufRepositoryService } from './tuf-repository.service';
+
+describe(TufRepositoryService.name, () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let dataDir: string;
+  let content: object;
+  const trust = { trustedRoot: () => Promise.resolve(content) } as unknown as TrustedRootService;
+  /** A CA process: its own service instance over the shared database and data directory. */
+  const boot = async (env: Record<string, string> = {}) => {
+    const service = new TufRepositoryService(
+      loadConfig({ DATABASE_URL: db.url, SIGNET_DATA_DIR: dataDir, ...env }),
+      dataSource,
+      trust,
+    );
+    await service.onModuleInit();
+    return service;
+  };
+  /** What a client reads: timestamp → snapshot → targets → the target, by version and hash. */
+  const walk = async (service: TufRepositoryService) => {
+    const timestamp = JSON.parse((await service.timestamp()).toString()) as {
+      signed: { version: number; meta: Record<string, { version: number }> };
+    };
+    const version = timestamp.signed.meta['snapshot.json']!.version;
+    const snapshot = JSON.parse((await service.snapshot(version)).toString()) as {
+      signed: { meta: Record<string, { version: number }> };
+    };
+    expect(snapshot.signed.meta['targets.json']!.version).toBe(version);
+    const targets = JSON.parse((await service.targets(version)).toString()) as {
+      signed: { targets: Record<string, { hashes: { sha256: string }; length: number }> };
+    };
+    const file = targets.signed.targets[TRUSTED_ROOT_TARGET]!;
+    const target = await service.target(file.hashes.sha256, TRUSTED_ROOT_TARGET);
+    expect(target.length).toBe(file.length);
+    return {
+      version,
+      timestampVersion: timestamp.signed.version,
+      target: JSON.parse(target.toString()) as object,
+    };
+  };
+  const versionRows = () =>
+    db.query<{ version: number }>('SELECT version FROM tuf_targets_version ORDER BY version');
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    dataSource = await new DataSource(
+      dataSourceOptions({
+        url: db.url,
+        applicationName: 'signet-test-tuf',
+        entities: [],
+        migrations: [],
+      }),
+    ).initialize();
+    dataDir = mkdtempSync(join(tmpdir(), 'signet-tuf-repo-'));
+    content = { mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [] };
+  });
+  afterEach(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  it('publishes the trusted root under one version that every CA process agrees on', async () => {
+    const first = await boot();
+    const second = await boot();
+    expect(second.root(1)).toEqual(first.root(1)); // one development root, created once
+    verifyTufRootHistory([parseTufRoot(first.root(1))]);
+    const a = await walk(first);
+    const b = await walk(second);
+    expect(a).toMatchObject({ version: 1, target: content });
+    expect(b.version).toBe(1);
+    expect(await versionRows()).toEqual([{ version: 1 }]);
+    await expect(first.targets(2)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'no TUF targets version 2 (current: 1)',
+    });
+    await expect(first.target('0'.repeat(64), TRUSTED_ROOT_TARGET)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(() => first.root(2)).toThrow('no TUF root version 2');
+  });
+
+  it('moves to the next version when the trusted root changes, with a newer timestamp', async () => {
+    const before = await walk(await boot());
+    content = { ...content, tlogs: [{ baseUrl: 'https://log.example' }] };
+    const after = await walk(await boot());
+    expect(after.version).toBe(before.version + 1);
+    expect(after.timestampVersion).toBeGreaterThanOrEqual(before.timestampVersion);
+    expect(after.target).toEqual(content);
+    expect(await versionRows()).toEqual([{ version: 1 }, { version: 2 }]);
+    // Changing back is a change too: versions never go back.
+    content = { ...content, tlogs: [] };
+    expect((await walk(await boot())).version).toBe(3);
+  });
+
+  it('lets racing processes with different trusted roots each take their own next version', async () => {
+    await walk(await boot());
+    const processWith = async (root: object) => {
+      const service = new TufRepositoryService(
+        loadConfig({ DATABASE_URL: db.url, SIGNET_DATA_DIR: dataDir }),
+        dataSource,
+        { trustedRoot: () => Promise.resolve(root) } as unknown as TrustedRootService,
+      );
+      await service.onModuleInit();
+      return service;
+    };
+    const [x, y] = [await processWith({ ctlogs: ['x'] }), await processWith({ ctlogs: ['y'] })];
+    const [rx, ry] = await Promise.all([walk(x), walk(y)]);
+    expect(new Set([rx.version, ry.version])).toEqual(new Set([2, 3]));
+    expect(await versionRows()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+  });
+
+  it('runs on a root history signed offline by signet tuf init and refuses broken ones at boot', async () => {
+    const dir = join(dataDir, 'offline');
+    await tuf(['init', '--out', dir], () => undefined);
+    const env = {
+      CA_TUF_KEY: join(dir, 'online-key.pem'),
+      CA_TUF_KEY_PASSPHRASE_FILE: join(dir, 'passphrase'),
+      CA_TUF_ROOT_DIR: join(dir, 'roots'),
+    };
+    const service = await boot(env);
+    expect(service.latestRoot()).toEqual(readFileSync(join(dir, 'roots', '1.root.json')));
+    expect((await walk(service)).target).toEqual(content);
+
+    // An online key the root does not list.
+    await tuf(['init', '--out', join(dataDir, 'other')], () => undefined);
+    await expect(
+      boot({
+        ...env,
+        CA_TUF_KEY: join(dataDir, 'other', 'online-key.pem'),
+        CA_TUF_KEY_PASSPHRASE_FILE: join(dataDir, 'other', 'passphrase'),
+      }),
+    ).rejects.toThrow(
+      /1\.root\.json does not list the CA_TUF_KEY key \([0-9a-f]{64}\) for the targets role/,
+    );
+    // A root whose signed part was altered.
+    const file = join(dir, 'roots', '1.root.json');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/"expires":"[^"]+"/, '"expires":"2099-01-01T00:00:00Z"'),
+    );
+    await expect(boot(env)).rejects.toThrow(ConfigError);
+    await expect(boot(env)).rejects.toThrow(
+      /1\.root\.json is not signed by the root keys of version 1/,
+    );
+    // No root at all.
+    await expect(boot({ ...env, CA_TUF_ROOT_DIR: join(dataDir, 'empty') })).rejects.toThrow(
+      /CA_TUF_ROOT_DIR: cannot read/,
+    );
+  });
+
+  it('refuses an expired root', async () => {
+    const dir = join(dataDir, 'offline');
+    await tuf(['init', '--out', dir, '--days', '1'], () => undefined);
+    const realNow = Date.now;
+    Date.now = () => realNow() + 2 * 86_400_000;
+    try {
+      await expect(
+        boot({
+          CA_TUF_KEY: join(dir, 'online-key.pem'),
+          CA_TUF_KEY_PASSPHRASE_FILE: join(dir, 'passphrase'),
+          CA_TUF_ROOT_DIR: join(dir, 'roots'),
+        }),
+      ).rejects.toThrow(/1\.root\.json expired at .*; sign a new root with `signet tuf root`/);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+});
