@@ -3,6 +3,7 @@ export * from './signer';
 export * from './checkpoint';
 export * from './dsse';
 export * from './ecdsa';
+export { verifyPrehashedEcdsa } from './ecdsa-prehashed';
 export * from './encoding';
 export * from './jcs';
 export * from './keys';

@@ -7,11 +7,11 @@ import {
   parseCertificate,
   parsePublicKey,
   type ParsedCertificate,
-  verifyChain,
 } from '@app/signing';
 import { logFileSettings } from '../config/log-file.config';
 import type { EntryVerifier } from '../entries/kinds';
 import { LogError } from '../errors';
+import { TrustedCas } from './trusted-cas';
 
 const REFRESH_MS = 5000;
 
@@ -25,8 +25,7 @@ const REFRESH_MS = 5000;
 export class WritePolicy {
   private readonly configured: ParsedCertificate[];
   private readonly allowedKeys: Set<string>;
-  private roots: ParsedCertificate[] = [];
-  private intermediates: ParsedCertificate[] = [];
+  private trusted: TrustedCas;
   private loadedAt = 0;
 
   constructor(
@@ -37,6 +36,7 @@ export class WritePolicy {
     this.configured = settings.trustedCertificatesPem
       .flatMap((pem) => certificatesFromPem(pem))
       .map((der) => parseCertificate(der));
+    this.trusted = new TrustedCas(this.configured);
     this.allowedKeys = new Set(
       settings.allowedPublicKeysPem.map((pem) => fingerprintOf(parsePublicKey(pem))),
     );
@@ -49,17 +49,17 @@ export class WritePolicy {
 
   /** Throws NOT_AUTHORIZED unless every verifier is allowed at `at`. */
   async check(verifiers: readonly EntryVerifier[], at: Date): Promise<void> {
-    if (verifiers.some((v) => v.certificateDer !== undefined)) await this.refresh();
+    if (verifiers.some((v) => v.certificate !== undefined)) await this.refresh();
     for (const verifier of verifiers) {
-      if (verifier.certificateDer !== undefined) {
-        if (this.roots.length === 0) {
+      if (verifier.certificate !== undefined) {
+        if (this.trusted.roots.length === 0) {
           throw new LogError(
             'NOT_AUTHORIZED',
             'this log trusts no CA certificates: certificate-signed entries are refused',
           );
         }
         try {
-          verifyChain(verifier.certificateDer, this.intermediates, this.roots, at);
+          this.trusted.verify(verifier.certificate, at);
         } catch (err) {
           throw new LogError(
             'NOT_AUTHORIZED',
@@ -77,15 +77,22 @@ export class WritePolicy {
     }
   }
 
-  /** Re-reads the instance's CA certificates at most every few seconds (a CA may start later). */
+  /**
+   * Re-reads the instance's CA certificates at most every few seconds (a CA may start later);
+   * they are parsed, and their paths validated, again only when the set has changed.
+   */
   private async refresh(): Promise<void> {
     if (Date.now() - this.loadedAt < REFRESH_MS) return;
     const rows = await this.dataSource.query<Array<{ der: Buffer }>>(
       'SELECT der FROM ca_certificate',
     );
-    const cas = [...this.configured, ...rows.map((r) => parseCertificate(r.der))];
-    this.roots = cas.filter((c) => Buffer.from(c.subject).equals(Buffer.from(c.issuer)));
-    this.intermediates = cas.filter((c) => !this.roots.includes(c));
+    const current = this.trusted.certificates.slice(this.configured.length);
+    if (rows.length !== current.length || rows.some((r, i) => !r.der.equals(current[i]!.der))) {
+      this.trusted = new TrustedCas([
+        ...this.configured,
+        ...rows.map((r) => parseCertificate(r.der)),
+      ]);
+    }
     this.loadedAt = Date.now();
   }
 }

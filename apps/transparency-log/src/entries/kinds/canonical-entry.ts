@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { BaseError } from '@app/signing';
+import { BaseError, type ParsedCertificate } from '@app/signing';
 
 /** The Rekor v1 entry kinds this log accepts. */
 export type EntryKind = 'hashedrekord' | 'dsse' | 'intoto';
@@ -7,8 +7,8 @@ export type EntryKind = 'hashedrekord' | 'dsse' | 'intoto';
 /** A key (and, when it came as a certificate, the leaf certificate) that verified a signature. */
 export interface EntryVerifier {
   publicKey: KeyObject;
-  /** DER of the leaf certificate; absent when the client sent a bare public key. */
-  certificateDer?: Uint8Array;
+  /** The leaf certificate, parsed once; absent when the client sent a bare public key. */
+  certificate?: ParsedCertificate;
 }
 
 /** A proposed entry after validation, signature verification and Rekor's canonicalization. */

@@ -1,6 +1,6 @@
 import { constants, publicDecrypt, type KeyObject } from 'node:crypto';
+import { verifyPrehashedEcdsa } from '@app/signing';
 import { DIGEST_LENGTHS, type DigestAlgorithm } from './fields';
-import { verifyPrehashedEcdsa } from './prehashed-ecdsa';
 
 // DER DigestInfo prefixes, RFC 8017 §9.2 note 1: the signed block is prefix || digest.
 const DIGEST_INFO_PREFIX: Readonly<Record<DigestAlgorithm, string>> = {

@@ -54,7 +54,10 @@ describe(canonicalizeDsse.name, () => {
       `"signatures":[{"signature":"${envelope.signatures[0]!.sig}","verifier":"${b64(signer.pem)}"}]}}`;
     expect(entry.body.toString('utf8')).toBe(expected);
     expect(entry.verifiers).toEqual([
-      { publicKey: expect.anything() as unknown, certificateDer: signer.certificate },
+      {
+        publicKey: expect.anything() as unknown,
+        certificate: expect.objectContaining({ der: signer.certificate }) as unknown,
+      },
     ]);
     expect(entry.indexKeys).toEqual([
       `sha256:${payloadHash}`,

@@ -48,7 +48,7 @@ describe(canonicalizeHashedRekord.name, () => {
     expect(entry.kind).toBe('hashedrekord');
     expect(entry.apiVersion).toBe('0.0.1');
     expect(entry.verifiers).toHaveLength(1);
-    expect(entry.verifiers[0]!.certificateDer).toEqual(signer.certificate);
+    expect(entry.verifiers[0]!.certificate?.der).toEqual(signer.certificate);
     expect(fingerprintOf(entry.verifiers[0]!.publicKey)).toBe(fingerprintOf(signer.publicKey));
     expect(entry.indexKeys).toEqual([
       `sha256:${digestHex}`,
@@ -69,7 +69,7 @@ describe(canonicalizeHashedRekord.name, () => {
     const chained = withField(proposal, 'spec.signature.publicKey.content', b64(signer.chainPem));
     const entry = canonicalizeProposedEntry(chained);
     expect(entry.body.toString()).toContain(`"publicKey":{"content":"${b64(signer.chainPem)}"}`);
-    expect(entry.verifiers[0]!.certificateDer).toEqual(signer.certificate);
+    expect(entry.verifiers[0]!.certificate?.der).toEqual(signer.certificate);
   });
 
   it('refuses a chain whose certificates do not chain', async () => {

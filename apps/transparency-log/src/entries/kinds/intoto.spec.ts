@@ -52,7 +52,10 @@ describe(canonicalizeIntoto.name, () => {
       `"payloadHash":{"algorithm":"sha256","value":"${payloadHash}"}}}}`;
     expect(entry.body.toString('utf8')).toBe(expected);
     expect(entry.verifiers).toEqual([
-      { publicKey: expect.anything() as unknown, certificateDer: signer.certificate },
+      {
+        publicKey: expect.anything() as unknown,
+        certificate: expect.objectContaining({ der: signer.certificate }) as unknown,
+      },
     ]);
     expect(entry.indexKeys).toEqual([
       `sha256:${payloadHash}`,

@@ -91,7 +91,7 @@ function fromCertificates(pem: string, path: string): VerifierMaterial {
   return {
     pem,
     canonicalPem: certificatesToPem(ders),
-    verifier: { publicKey: leaf.publicKey, certificateDer: leaf.der },
+    verifier: { publicKey: leaf.publicKey, certificate: leaf },
     algorithm: checkKey(leaf.publicKey, path),
     indexKeys: [`key:${fingerprintOf(leaf.publicKey)}`, ...sanKeys(leaf)],
   };
