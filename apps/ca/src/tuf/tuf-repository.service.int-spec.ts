@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,8 @@ describe(TufRepositoryService.name, () => {
   };
   const versionRows = () =>
     db.query<{ version: number }>('SELECT version FROM tuf_targets_version ORDER BY version');
+
+  beforeAll(() => Logger.overrideLogger(false));
 
   beforeEach(async () => {
     db = await createTestDatabase();
