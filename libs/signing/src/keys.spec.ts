@@ -1,10 +1,17 @@
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+} from 'node:crypto';
 import {
   fingerprintOf,
   generateKeyPair,
   logIdOf,
   parsePublicKey,
   publicKeyFromJwk,
+  publicKeyFromSpki,
   publicKeyToDer,
   publicKeyToJwk,
   publicKeyToPem,
@@ -168,5 +175,91 @@ describe(verifySignature.name, () => {
       expect(verifySignature(publicKey, Buffer.from('other'), signature)).toBe(false);
       expect(verifySignature(publicKey, message, Uint8Array.of(0x30, 0x01, 0xff))).toBe(false);
     }
+  });
+});
+
+describe(publicKeyFromSpki.name, () => {
+  const nodeImport = (der: Uint8Array) =>
+    createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+  const spkiOf = (key: KeyObject) => new Uint8Array(key.export({ type: 'spki', format: 'der' }));
+
+  it.each([
+    ['P-256', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey],
+    ['P-384', () => generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey],
+    ['Ed25519', () => generateKeyPairSync('ed25519').publicKey],
+  ])('imports %s keys as Node does and remembers their DER', (_, generate) => {
+    for (let i = 0; i < 20; i++) {
+      const der = spkiOf(generate());
+      const key = publicKeyFromSpki(der);
+      expect(key.type).toBe('public');
+      expect(key.equals(nodeImport(der))).toBe(true);
+      // What Node would export is exactly the input, which publicKeyToDer hands back (a copy).
+      expect(spkiOf(key)).toEqual(der);
+      const remembered = publicKeyToDer(key);
+      expect(remembered).toEqual(der);
+      remembered.fill(0);
+      expect(publicKeyToDer(key)).toEqual(der);
+      expect(fingerprintOf(key)).toBe(createHash('sha256').update(der).digest('hex'));
+    }
+  });
+
+  it('reads other forms through Node: P-521, RSA and a compressed P-256 point', () => {
+    const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    const { x, y } = p256.export({ format: 'jwk' });
+    const yBytes = Buffer.from(y!, 'base64url');
+    const compressed = Buffer.concat([
+      Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex'),
+      Buffer.of(yBytes[31]! & 1 ? 3 : 2),
+      Buffer.from(x!, 'base64url'),
+    ]);
+    expect(publicKeyFromSpki(compressed).equals(p256)).toBe(true);
+    for (const key of [
+      generateKeyPairSync('ec', { namedCurve: 'P-521' }).publicKey,
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey,
+    ]) {
+      expect(publicKeyFromSpki(spkiOf(key)).equals(key)).toBe(true);
+      expect(publicKeyToDer(publicKeyFromSpki(spkiOf(key)))).toEqual(spkiOf(key));
+    }
+  });
+
+  it('accepts and rejects exactly what Node does, for corrupted keys of every fast form', () => {
+    // Flipping bits in the point (or the prefix) must never yield a key Node would refuse, nor a
+    // different key from the one Node reads.
+    const seeds = [
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey,
+      generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey,
+      generateKeyPairSync('ed25519').publicKey,
+    ].map(spkiOf);
+    let rejected = 0;
+    for (let i = 0; i < 300; i++) {
+      const der = seeds[i % seeds.length]!.slice();
+      der[(i * 7919) % der.length]! ^= 1 << (i % 8);
+      let expected: KeyObject | undefined;
+      try {
+        expected = nodeImport(der);
+      } catch {
+        expected = undefined;
+      }
+      if (expected === undefined) {
+        rejected++;
+        expect(() => publicKeyFromSpki(der)).toThrow(
+          error('INVALID_KEY', 'public key is not a valid DER SPKI'),
+        );
+      } else {
+        expect(publicKeyFromSpki(der).equals(expected)).toBe(true);
+      }
+    }
+    expect(rejected).toBeGreaterThan(100);
+  });
+
+  it('rejects a point that is not on the curve and bytes that are not a key', () => {
+    const der = spkiOf(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey);
+    der[90]! ^= 1;
+    expect(() => publicKeyFromSpki(der)).toThrow(
+      error('INVALID_KEY', 'public key is not a valid DER SPKI'),
+    );
+    expect(() => publicKeyFromSpki(Uint8Array.of(0x30, 0x00))).toThrow(
+      error('INVALID_KEY', 'public key is not a valid DER SPKI'),
+    );
   });
 });

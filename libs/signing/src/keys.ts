@@ -93,8 +93,7 @@ export function parsePublicKey(pemOrDer: string | Uint8Array): KeyObject {
     }
     key = parseOrThrow(() => createPublicKey({ key: pemOrDer, format: 'pem' }), 'PEM');
   } else {
-    const der = Buffer.from(pemOrDer.buffer, pemOrDer.byteOffset, pemOrDer.byteLength);
-    key = parseOrThrow(() => createPublicKey({ key: der, format: 'der', type: 'spki' }), 'DER');
+    key = publicKeyFromSpki(pemOrDer);
   }
   signatureAlgorithmOf(key);
   return key;
@@ -123,15 +122,74 @@ export function publicKeyFromJwk(jwk: JsonWebKey): KeyObject {
   return key;
 }
 
+// OpenSSL 3's encoder takes ~100 µs per SPKI export, more than an ECDSA signature, and the
+// log needs the key's DER (for its log ID and key hint) on every checkpoint and SET. KeyObjects
+// are immutable, so an entry never goes stale; it goes when its key is collected.
+const spkiCache = new WeakMap<KeyObject, Uint8Array>();
+const logIdCache = new WeakMap<KeyObject, Uint8Array>();
+
+/**
+ * The DER SubjectPublicKeyInfo forms Node itself exports for P-256, P-384 (named curve,
+ * uncompressed point; RFC 5480 §2) and Ed25519 (RFC 8410 §4) keys: a fixed prefix, then the
+ * point or key bytes.
+ */
+const CANONICAL_SPKI: ReadonlyArray<{
+  readonly prefix: Buffer;
+  readonly length: number;
+  readonly jwk: (der: Buffer) => JsonWebKey;
+}> = [
+  {
+    // SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING { 0x04 ‖ x ‖ y } }
+    prefix: Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex'),
+    length: 91,
+    jwk: (der) => ecJwk('P-256', der.subarray(27, 59), der.subarray(59)),
+  },
+  {
+    // SEQUENCE { SEQUENCE { id-ecPublicKey, secp384r1 }, BIT STRING { 0x04 ‖ x ‖ y } }
+    prefix: Buffer.from('3076301006072a8648ce3d020106052b8104002203620004', 'hex'),
+    length: 120,
+    jwk: (der) => ecJwk('P-384', der.subarray(24, 72), der.subarray(72)),
+  },
+  {
+    // SEQUENCE { SEQUENCE { id-Ed25519 }, BIT STRING { key } }
+    prefix: Buffer.from('302a300506032b6570032100', 'hex'),
+    length: 44,
+    jwk: (der) => ({ kty: 'OKP', crv: 'Ed25519', x: der.subarray(12).toString('base64url') }),
+  },
+];
+
+function ecJwk(crv: string, x: Buffer, y: Buffer): JsonWebKey {
+  return { kty: 'EC', crv, x: x.toString('base64url'), y: y.toString('base64url') };
+}
+
+/**
+ * Parses DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) into a public KeyObject, of any type Node
+ * reads (unlike {@link parsePublicKey}, the key is not checked against Signet's own signing
+ * algorithms). P-256, P-384 and Ed25519 keys in the form Node exports are imported through their
+ * JWK coordinates, which skips OpenSSL's slow generic decoder but checks the same things (the
+ * point is on the curve); their DER is then remembered, so {@link publicKeyToDer},
+ * {@link logIdOf} and {@link fingerprintOf} return it without re-encoding the key.
+ *
+ * @throws SigningError `INVALID_KEY` when the bytes are not a public key Node can read.
+ */
+export function publicKeyFromSpki(der: Uint8Array): KeyObject {
+  const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+  const form = CANONICAL_SPKI.find(
+    (f) => bytes.length === f.length && bytes.subarray(0, f.prefix.length).equals(f.prefix),
+  );
+  if (form === undefined) {
+    return parseOrThrow(() => createPublicKey({ key: bytes, format: 'der', type: 'spki' }), 'DER');
+  }
+  const key = parseOrThrow(() => createPublicKey({ key: form.jwk(bytes), format: 'jwk' }), 'DER');
+  // The key was built from exactly these coordinates, and its export is this prefix form.
+  spkiCache.set(key, new Uint8Array(bytes));
+  return key;
+}
+
 /** Returns the public half of `key` (itself when already public). */
 export function publicKeyOf(key: KeyObject): KeyObject {
   return key.type === 'private' ? createPublicKey(key) : key;
 }
-
-// OpenSSL 3's encoder takes ~100 µs per SPKI export, more than an ECDSA signature, and the
-// log needs the key's DER (for its log ID and key hint) on every checkpoint and SET.
-const spkiCache = new WeakMap<KeyObject, Uint8Array>();
-const logIdCache = new WeakMap<KeyObject, Uint8Array>();
 
 /** Returns the DER SubjectPublicKeyInfo of `key` (or of the public half of a private key). */
 export function publicKeyToDer(key: KeyObject): Uint8Array {

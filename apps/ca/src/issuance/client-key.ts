@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { publicKeyFromSpki } from '@app/signing';
 import { CaError } from '../errors';
 
 /** Client key algorithms the CA certifies, named as IAM rules name them. */
@@ -34,13 +35,35 @@ export function parseClientKey(
   }
   let key: KeyObject;
   try {
-    key = content.includes('-----BEGIN')
-      ? createPublicKey({ key: content, format: 'pem' })
-      : createPublicKey({ key: Buffer.from(content, 'base64'), format: 'der', type: 'spki' });
+    if (content.includes('-----BEGIN')) {
+      const der = publicKeyBlock(content);
+      // Anything but one plain PUBLIC KEY block goes to OpenSSL's PEM reader, as it always did.
+      key =
+        der === undefined
+          ? createPublicKey({ key: content, format: 'pem' })
+          : publicKeyFromSpki(der);
+    } else {
+      key = publicKeyFromSpki(Buffer.from(content, 'base64'));
+    }
   } catch {
     throw new CaError('INVALID_KEY', `${field} could not be parsed as a public key`);
   }
   return { key, algorithm: keyAlgorithmOf(key, field) };
+}
+
+const PUBLIC_KEY_BLOCK =
+  /^\s*-----BEGIN PUBLIC KEY-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END PUBLIC KEY-----\s*$/;
+
+/**
+ * The DER of a PEM text that is exactly one `PUBLIC KEY` block (RFC 7468 §13) in strict base64
+ * (64-character lines are not required, but the characters must be the canonical encoding of the
+ * bytes), else undefined.
+ */
+export function publicKeyBlock(pem: string): Buffer | undefined {
+  const body = PUBLIC_KEY_BLOCK.exec(pem)?.[1]?.replace(/\r?\n/g, '');
+  if (body === undefined || body.length === 0) return undefined;
+  const der = Buffer.from(body, 'base64');
+  return der.toString('base64') === body ? der : undefined;
 }
 
 /** The algorithm of an acceptable client key, or INVALID_KEY naming what is wrong with it. */

@@ -9,7 +9,7 @@ import { PolicyService } from '../policy';
 import { parseClientKey, verifyProofOfPossession } from './client-key';
 import { parseCsr } from './csr';
 import { CtClient } from './ct-client';
-import { IssuanceRecord } from './issuance.entities';
+import { insertIssuance } from './issuance.repository';
 import { RateLimiter } from './rate-limiter';
 
 /** What the caller knows about the HTTP request besides its body. */
@@ -107,13 +107,10 @@ export class IssuanceService {
     });
     const certificate = this.ctRequired
       ? await leaf.certificate([
-          await this.ct.addPreChain([
-            await leaf.precertificate(),
-            ...this.ca.chain.map((c) => c.der),
-          ]),
+          await this.ct.addPreChain([await leaf.precertificate(), ...this.ca.chainDer]),
         ])
       : await leaf.certificate();
-    await this.dataSource.getRepository(IssuanceRecord).insert({
+    await insertIssuance(this.dataSource, {
       serial: leaf.serialNumber.toString(16),
       identity: principal.san.value,
       sanType: principal.san.type,
@@ -127,7 +124,7 @@ export class IssuanceService {
       notAfter,
       clientAddress: context.clientAddress ?? null,
     });
-    return [certificate, ...this.ca.chain.map((c) => c.der)].map((der) => certificatesToPem([der]));
+    return [certificatesToPem([certificate]), ...this.ca.chainPem];
   }
 
   private limit(limiter: RateLimiter, key: string): void {

@@ -39,6 +39,8 @@ export class CaChainService implements OnModuleInit, OnModuleDestroy {
   private issuingSigner!: Signer;
   /** Issuing certificate first, root last. */
   private current!: ParsedCertificate[];
+  private currentDer: readonly Uint8Array[] = [];
+  private currentPem: readonly string[] = [];
   /** Earlier chains (from `ca.retiredChains`), still trusted for verifying older signatures. */
   private retired: ParsedCertificate[][] = [];
 
@@ -71,6 +73,9 @@ export class CaChainService implements OnModuleInit, OnModuleDestroy {
     }
     const root = this.current[this.current.length - 1]!;
     verifyChain(issuing.der, this.current.slice(1, -1), [root], new Date());
+    // Every certificate request returns the chain: encode it once.
+    this.currentDer = Object.freeze(this.current.map((c) => c.der));
+    this.currentPem = Object.freeze(this.current.map((c) => certificatesToPem([c.der])));
     this.retired = await Promise.all(
       retiredChainFiles(this.config).map(async (file) =>
         certificatesFromPem(await readFile(file, 'utf8')).map((der) => parseCertificate(der)),
@@ -90,6 +95,16 @@ export class CaChainService implements OnModuleInit, OnModuleDestroy {
   /** The issuing certificate, then up to the root. */
   get chain(): readonly ParsedCertificate[] {
     return this.current;
+  }
+
+  /** {@link chain} as DER, issuing certificate first (what the CT log's add-pre-chain takes). */
+  get chainDer(): readonly Uint8Array[] {
+    return this.currentDer;
+  }
+
+  /** {@link chain} as one PEM block per certificate (what Fulcio's signingCert answers with). */
+  get chainPem(): readonly string[] {
+    return this.currentPem;
   }
 
   /** Every chain this CA vouches for: the current one first, then the retired ones. */

@@ -1,8 +1,7 @@
 import { verify as nodeVerify, type KeyObject } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { SigningError } from '../errors';
 import { digestOf, type SignatureAlgorithm, type Signer } from '../signer';
+import { DerTag, encodeElement, encodeOid } from './der';
 
 interface X509Algorithm {
   /** Node digest name, or null when the scheme hashes internally (Ed25519). */
@@ -34,10 +33,21 @@ const SIGNER_OID: Readonly<Record<SignatureAlgorithm, string>> = {
  * absent for ECDSA (RFC 5758 §3.2) and Ed25519 (RFC 8410 §3), NULL for RSA (RFC 4055 §5).
  */
 export function signatureAlgorithmIdentifier(algorithm: SignatureAlgorithm): Uint8Array {
-  const oid = SIGNER_OID[algorithm];
-  const identifier = new AlgorithmIdentifier({ algorithm: oid });
-  if (algorithm === 'rsa-pkcs1-sha256') identifier.parameters = null;
-  return new Uint8Array(AsnConvert.serialize(identifier));
+  return ALGORITHM_IDENTIFIERS[algorithm].slice();
+}
+
+const ALGORITHM_IDENTIFIERS: Readonly<Record<SignatureAlgorithm, Uint8Array>> = {
+  'ecdsa-p256-sha256': algorithmIdentifier('ecdsa-p256-sha256'),
+  'ecdsa-p384-sha384': algorithmIdentifier('ecdsa-p384-sha384'),
+  'rsa-pkcs1-sha256': algorithmIdentifier('rsa-pkcs1-sha256'),
+  ed25519: algorithmIdentifier('ed25519'),
+};
+
+function algorithmIdentifier(algorithm: SignatureAlgorithm): Uint8Array {
+  const oid = encodeOid(SIGNER_OID[algorithm]);
+  return algorithm === 'rsa-pkcs1-sha256'
+    ? encodeElement(DerTag.sequence, oid, Uint8Array.of(DerTag.null, 0))
+    : encodeElement(DerTag.sequence, oid);
 }
 
 /**

@@ -1,10 +1,13 @@
 import { signingError } from './matchers';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { ExtendedKeyUsage } from '@peculiar/asn1-x509';
+import { Time } from '@peculiar/asn1-x509';
 import {
   decodeOid,
   decodeUtf8String,
   encodeLength,
+  encodeOid,
+  encodeTime,
   encodePositiveInteger,
   encodeUtf8String,
   readElement,
@@ -43,6 +46,60 @@ describe(decodeOid.name, () => {
     ['2b83', 'truncated OBJECT IDENTIFIER'],
   ])('rejects %j', (content, message) => {
     expect(() => decodeOid(bytes(content))).toThrow(derError(message));
+  });
+});
+
+describe(encodeOid.name, () => {
+  it.each(OID_KATS)('encodes %s as the hand-computed DER', (oid, der) => {
+    expect(hex(encodeOid(oid))).toBe(der);
+  });
+
+  it.each([
+    // 2.999 → 40·2 + 999 = 1079 = 8·128 + 55 → 88 37 (X.690 §8.19.4 example arc).
+    ['2.999.3', '0603883703'],
+    ['1.2.840.10045.4.3.2', '06082a8648ce3d040302'],
+    ['0.39', '060127'],
+    // An arc past 2^53 (UUID OIDs under 2.25 carry 128-bit arcs) takes the BigInt path.
+    ['2.25.18446744073709551616', '060b6982808080808080808000'],
+  ])('encodes %s as @peculiar/asn1-schema does', (oid, der) => {
+    expect(hex(encodeOid(oid))).toBe(der);
+    expect(decodeOid(encodeOid(oid).subarray(2))).toBe(oid);
+    const sequence = new Uint8Array(AsnConvert.serialize(new ExtendedKeyUsage([oid])));
+    expect(hex(sequence.subarray(2))).toBe(der);
+  });
+
+  it.each(['', '1', '1.', '3.1', '1.40', '1.02', '1..2', 'a.b'])('rejects %j', (oid) => {
+    expect(() => encodeOid(oid)).toThrow(derError(`malformed OBJECT IDENTIFIER "${oid}"`));
+  });
+});
+
+describe(encodeTime.name, () => {
+  it.each([
+    ['2026-03-01T12:00:00.789Z', '170d3236303330313132303030305a'],
+    ['1950-01-01T00:00:00Z', '170d3530303130313030303030305a'],
+    ['2049-12-31T23:59:59Z', '170d3439313233313233353935395a'],
+    ['2050-01-01T00:00:00Z', '180f32303530303130313030303030305a'],
+    ['9999-12-31T23:59:59Z', '180f39393939313233313233353935395a'],
+  ])(
+    'encodes %s (RFC 5280 §4.1.2.5: UTCTime through 2049) as @peculiar/asn1-x509 does',
+    (iso, der) => {
+      const date = new Date(iso);
+      expect(hex(encodeTime(date))).toBe(der);
+      expect(hex(new Uint8Array(AsnConvert.serialize(new Time(date))))).toBe(der);
+    },
+  );
+
+  it('uses GeneralizedTime before 1950, which UTCTime cannot express', () => {
+    expect(hex(encodeTime(new Date('1949-12-31T23:59:59Z')))).toBe(
+      '180f31393439313233313233353935395a',
+    );
+  });
+
+  it('rejects an invalid Date and years past 9999', () => {
+    expect(() => encodeTime(new Date(NaN))).toThrow(derError('time outside years 0000-9999'));
+    expect(() => encodeTime(new Date('+010000-01-01T00:00:00Z'))).toThrow(
+      derError('time outside years 0000-9999'),
+    );
   });
 });
 

@@ -21,6 +21,8 @@ export const DerTag = {
   null: 0x05,
   oid: 0x06,
   utf8String: 0x0c,
+  utcTime: 0x17,
+  generalizedTime: 0x18,
   sequence: 0x30,
   set: 0x31,
   context0: 0xa0,
@@ -103,7 +105,9 @@ export function encodeLength(length: number): Uint8Array {
 
 /** Concatenates byte arrays into a new one. */
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
   let offset = 0;
   for (const part of parts) {
     out.set(part, offset);
@@ -114,14 +118,98 @@ export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
 
 /** Encodes one element: `tag ‖ length ‖ contents` where contents is the concatenation of `parts`. */
 export function encodeElement(tag: number, ...parts: readonly Uint8Array[]): Uint8Array {
-  const content = concatBytes(...parts);
-  return concatBytes(Uint8Array.of(tag), encodeLength(content.length), content);
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const header = encodeLength(length);
+  // One allocation: the header and every part are written straight into the result.
+  const out = new Uint8Array(1 + header.length + length);
+  out[0] = tag;
+  out.set(header, 1);
+  let offset = 1 + header.length;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+const DOTTED_OID = /^[0-2](\.(0|[1-9][0-9]*))+$/;
+
+/**
+ * DER OBJECT IDENTIFIER element (tag 6) for a dotted-decimal OID (X.690 §8.19): the first two
+ * arcs as 40·x + y, then each arc base-128 big-endian with the high bit as continuation flag.
+ * Throws `INVALID_ENCODING` for a malformed OID (fewer than two arcs, leading zeros, a first arc
+ * above 2, or a second arc above 39 under 0 and 1).
+ */
+export function encodeOid(oid: string): Uint8Array {
+  if (!DOTTED_OID.test(oid)) fail(`malformed OBJECT IDENTIFIER "${oid}"`);
+  const arcs = oid.split('.').map(Number);
+  const [first, second] = arcs as [number, number];
+  const head = first * 40 + second;
+  if (!Number.isSafeInteger(head) || !arcs.every((arc) => Number.isSafeInteger(arc))) {
+    return encodeLargeOid(oid);
+  }
+  if (first < 2 && second > 39) fail(`malformed OBJECT IDENTIFIER "${oid}"`);
+  const octets: number[] = [];
+  for (const arc of [head, ...arcs.slice(2)]) {
+    const start = octets.length;
+    octets.push(arc % 128);
+    for (let rest = Math.floor(arc / 128); rest > 0; rest = Math.floor(rest / 128)) {
+      octets.splice(start, 0, (rest % 128) | 0x80);
+    }
+  }
+  return encodeElement(DerTag.oid, Uint8Array.from(octets));
+}
+
+/** {@link encodeOid} for arcs beyond 2^53 (UUID OIDs under 2.25 have 128-bit arcs). */
+function encodeLargeOid(oid: string): Uint8Array {
+  const arcs = oid.split('.').map((arc) => BigInt(arc));
+  const [first, second] = arcs as [bigint, bigint];
+  if (first < 2n && second > 39n) fail(`malformed OBJECT IDENTIFIER "${oid}"`);
+  const octets: number[] = [];
+  for (const arc of [first * 40n + second, ...arcs.slice(2)]) {
+    const groups = [Number(arc & 0x7fn)];
+    for (let rest = arc >> 7n; rest > 0n; rest >>= 7n) groups.unshift(Number(rest & 0x7fn) | 0x80);
+    octets.push(...groups);
+  }
+  return encodeElement(DerTag.oid, Uint8Array.from(octets));
+}
+
+/**
+ * DER `Time` (RFC 5280 §4.1.2.5) for a date truncated to whole seconds: UTCTime `YYMMDDHHMMSSZ`
+ * for 1950 through 2049, GeneralizedTime `YYYYMMDDHHMMSSZ` otherwise (§4.1.2.5.1-2, which also
+ * require `Z` and no fractional seconds). Throws `INVALID_ENCODING` for an invalid Date or a year
+ * outside 0000-9999.
+ */
+export function encodeTime(date: Date): Uint8Array {
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(year) || year < 0 || year > 9999) fail('time outside years 0000-9999');
+  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+  const rest =
+    two(date.getUTCMonth() + 1) +
+    two(date.getUTCDate()) +
+    two(date.getUTCHours()) +
+    two(date.getUTCMinutes()) +
+    two(date.getUTCSeconds()) +
+    'Z';
+  return year >= 1950 && year < 2050
+    ? encodeElement(DerTag.utcTime, ascii(two(year % 100) + rest))
+    : encodeElement(DerTag.generalizedTime, ascii(`${year}`.padStart(4, '0') + rest));
+}
+
+/** The bytes of an ASCII (IA5) string; requires every code unit to be below 0x80. */
+function ascii(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
 }
 
 /** DER encoding of a UTF8String (X.690 §8.23, tag 12): what Fulcio's OIDs 1.3.6.1.4.1.57264.1.8+ hold. */
 export function encodeUtf8String(value: string): Uint8Array {
-  return encodeElement(DerTag.utf8String, new TextEncoder().encode(value));
+  return encodeElement(DerTag.utf8String, UTF8.encode(value));
 }
+
+const UTF8 = new TextEncoder();
 
 /**
  * Decodes a DER UTF8String that fills `bytes` exactly. Throws `INVALID_ENCODING` for another tag,

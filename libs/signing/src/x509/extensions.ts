@@ -1,35 +1,59 @@
 import { createHash } from 'node:crypto';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import {
-  AuthorityKeyIdentifier,
-  BasicConstraints,
-  ExtendedKeyUsage,
-  Extension,
-  KeyIdentifier,
-  KeyUsage,
-  type KeyUsageFlags,
-  SubjectKeyIdentifier,
-} from '@peculiar/asn1-x509';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { BasicConstraints, type KeyUsageFlags } from '@peculiar/asn1-x509';
 import { SigningError } from '../errors';
-import { contentOf, DerTag, encodeElement, readSingle, childrenOf } from './der';
+import { childrenOf, contentOf, DerTag, encodeElement, encodeOid, readSingle } from './der';
 import { X509Oid } from './oids';
 
-/** DER `Extension` (RFC 5280 §4.1.2.9); `value` is the DER placed inside `extnValue`. */
+/** `[0]` IMPLICIT on a primitive type (X.690 §8.1.2: context class, primitive, number 0). */
+const CONTEXT_0_PRIMITIVE = 0x80;
+
+const CRITICAL = Uint8Array.of(DerTag.boolean, 1, 0xff);
+
+/**
+ * DER `Extension` (RFC 5280 §4.1.2.9); `value` is the DER placed inside `extnValue`. A FALSE
+ * critical flag is omitted (DER leaves out a DEFAULT value, X.690 §11.5). Throws
+ * `INVALID_ENCODING` for a malformed OID.
+ */
 export function encodeExtension(oid: string, critical: boolean, value: Uint8Array): Uint8Array {
-  const extension = new Extension({ extnID: oid, critical, extnValue: new OctetString(value) });
-  return new Uint8Array(AsnConvert.serialize(extension));
+  const extnValue = encodeElement(DerTag.octetString, value);
+  return critical
+    ? encodeElement(DerTag.sequence, encodeOid(oid), CRITICAL, extnValue)
+    : encodeElement(DerTag.sequence, encodeOid(oid), extnValue);
 }
 
-/** Critical keyUsage (RFC 5280 §4.2.1.3) with the given flags. */
+/**
+ * Critical keyUsage (RFC 5280 §4.2.1.3) with the given flags (bit `n` of `flags` is the named bit
+ * `n`, as in {@link KeyUsageFlags}): a DER named BIT STRING, trailing zero bits removed
+ * (X.690 §11.2.2).
+ */
 export function keyUsageExtension(flags: KeyUsageFlags): Uint8Array {
-  return encodeExtension(X509Oid.keyUsage, true, serialize(new KeyUsage(flags)));
+  const value = flags & 0x1ff;
+  if (value === 0) {
+    return encodeExtension(X509Oid.keyUsage, true, Uint8Array.of(DerTag.bitString, 1, 0));
+  }
+  const last = 31 - Math.clz32(value);
+  const octets = new Uint8Array((last >> 3) + 1);
+  for (let bit = 0; bit <= last; bit++) {
+    if ((value & (1 << bit)) !== 0) octets[bit >> 3]! |= 0x80 >> (bit & 7);
+  }
+  const unused = 7 - (last & 7);
+  return encodeExtension(
+    X509Oid.keyUsage,
+    true,
+    encodeElement(DerTag.bitString, Uint8Array.of(unused), octets),
+  );
 }
 
 /** Critical basicConstraints `cA:TRUE` with an optional pathLenConstraint (RFC 5280 §4.2.1.9). */
 export function caConstraintsExtension(pathLength?: number): Uint8Array {
   const value = new BasicConstraints({ cA: true });
   if (pathLength !== undefined) value.pathLenConstraint = pathLength;
-  return encodeExtension(X509Oid.basicConstraints, true, serialize(value));
+  return encodeExtension(
+    X509Oid.basicConstraints,
+    true,
+    new Uint8Array(AsnConvert.serialize(value)),
+  );
 }
 
 /** Non-critical extKeyUsage holding only id-kp-codeSigning (RFC 5280 §4.2.1.12). */
@@ -37,23 +61,26 @@ export function codeSigningExtension(): Uint8Array {
   return encodeExtension(
     X509Oid.extendedKeyUsage,
     false,
-    serialize(new ExtendedKeyUsage([X509Oid.codeSigning])),
+    encodeElement(DerTag.sequence, encodeOid(X509Oid.codeSigning)),
   );
 }
 
-/** Non-critical subjectKeyIdentifier (RFC 5280 §4.2.1.2). */
+/** Non-critical subjectKeyIdentifier (RFC 5280 §4.2.1.2): an OCTET STRING. */
 export function subjectKeyIdExtension(keyId: Uint8Array): Uint8Array {
   return encodeExtension(
     X509Oid.subjectKeyIdentifier,
     false,
-    serialize(new SubjectKeyIdentifier(keyId)),
+    encodeElement(DerTag.octetString, keyId),
   );
 }
 
-/** Non-critical authorityKeyIdentifier carrying only `keyIdentifier` (RFC 5280 §4.2.1.1). */
+/**
+ * Non-critical authorityKeyIdentifier carrying only `keyIdentifier` (RFC 5280 §4.2.1.1):
+ * `SEQUENCE { [0] IMPLICIT OCTET STRING }`.
+ */
 export function authorityKeyIdExtension(keyId: Uint8Array): Uint8Array {
-  const value = new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(keyId) });
-  return encodeExtension(X509Oid.authorityKeyIdentifier, false, serialize(value));
+  const value = encodeElement(DerTag.sequence, encodeElement(CONTEXT_0_PRIMITIVE, keyId));
+  return encodeExtension(X509Oid.authorityKeyIdentifier, false, value);
 }
 
 /** The RFC 6962 §3.1 precertificate poison: critical, `extnValue` = DER NULL. */
@@ -89,8 +116,4 @@ export function computeKeyIdentifier(subjectPublicKeyInfo: Uint8Array): Uint8Arr
   }
   const key = contentOf(subjectPublicKeyInfo, bits).subarray(1);
   return new Uint8Array(createHash('sha256').update(key).digest().subarray(0, 20));
-}
-
-function serialize(value: object): Uint8Array {
-  return new Uint8Array(AsnConvert.serialize(value));
 }

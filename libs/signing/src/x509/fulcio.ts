@@ -4,6 +4,8 @@ import { compareOids, fulcioValueEncoding } from './oids';
 import { asParsedCertificate, type CertificateInput } from './parse';
 import { encodeExtension } from './extensions';
 
+const UTF8 = new TextEncoder();
+
 /**
  * DER Extensions (all non-critical) for Sigstore OID → value pairs, sorted by OID so the output
  * does not depend on map order. `.1`–`.6` carry the raw UTF-8 bytes (Fulcio's deprecated form),
@@ -29,7 +31,7 @@ export function encodeFulcioExtensions(values: Readonly<Record<string, string>>)
           `extension ${oid} has an empty value`,
         );
       }
-      const bytes = encoding === 'raw' ? new TextEncoder().encode(value) : encodeUtf8String(value);
+      const bytes = encoding === 'raw' ? UTF8.encode(value) : encodeUtf8String(value);
       return encodeExtension(oid, false, bytes);
     });
 }

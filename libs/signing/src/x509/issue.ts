@@ -1,10 +1,9 @@
-import { createPublicKey, KeyObject, randomBytes } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { Validity } from '@peculiar/asn1-x509';
+import { KeyObject, randomBytes } from 'node:crypto';
 import { SigningError } from '../errors';
+import { publicKeyFromSpki, publicKeyToDer } from '../keys';
 import type { Signer } from '../signer';
 import { signAndCheck, signatureAlgorithmIdentifier } from './algorithms';
-import { concatBytes, DerTag, encodeElement, encodePositiveInteger, hex } from './der';
+import { concatBytes, DerTag, encodeElement, encodePositiveInteger, encodeTime, hex } from './der';
 import { parseCertificate, type ParsedCertificate } from './parse';
 import { assembleCertificate, encodeTbs } from './tbs';
 
@@ -49,18 +48,16 @@ export function serialNumberContent(serial: bigint): Uint8Array {
 }
 
 /**
- * Canonical DER SubjectPublicKeyInfo of a public key given as a KeyObject or SPKI DER. Throws
- * `INVALID_KEY` when it is not a public key Node can read.
+ * Canonical DER SubjectPublicKeyInfo of a public key given as a KeyObject or SPKI DER (what Node
+ * exports for it, remembered per KeyObject by {@link publicKeyToDer}). Throws `INVALID_KEY` when
+ * it is not a public key Node can read.
  */
 export function subjectPublicKeyInfoOf(key: KeyObject | Uint8Array): Uint8Array {
   try {
-    const object =
-      key instanceof KeyObject
-        ? key
-        : createPublicKey({ key: Buffer.from(key), format: 'der', type: 'spki' });
+    const object = key instanceof KeyObject ? key : publicKeyFromSpki(key);
     if (object.type !== 'public')
       throw new TypeError(`expected a public key, got a ${object.type} key`);
-    return new Uint8Array(object.export({ type: 'spki', format: 'der' }));
+    return publicKeyToDer(object);
   } catch (cause) {
     throw new SigningError('INVALID_KEY', 'subject public key is not a usable public key', {
       cause,
@@ -107,9 +104,23 @@ export interface TbsInput {
  * DER v3 TBSCertificate (RFC 5280 §4.1.2). Names and SPKI are copied byte for byte, so the issuer
  * Name always equals the issuer certificate's subject (chain building compares DER bytes). Times
  * are truncated to whole seconds. Throws `INVALID_CERTIFICATE_TEMPLATE` unless
- * notBefore < notAfter.
+ * notBefore < notAfter, both in years 0000-9999.
  */
 export function encodeCertificateTbs(input: TbsInput): Uint8Array {
+  const { head, extensions } = certificateTbsParts(input);
+  return encodeTbs(head, extensions);
+}
+
+/**
+ * The TBSCertificate of {@link encodeCertificateTbs} in two parts: `head`, every field before
+ * the extensions, concatenated, and the extensions; `encodeTbs(head, extensions)` is the TBS.
+ * Lets a caller encode variants that differ only in extensions (a precertificate and its final
+ * certificate) without parsing a TBS back. Same preconditions and errors.
+ */
+export function certificateTbsParts(input: TbsInput): {
+  head: Uint8Array;
+  extensions: readonly Uint8Array[];
+} {
   const { notBefore, notAfter } = input;
   if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) {
     throw template('validity dates must be valid Dates');
@@ -117,18 +128,24 @@ export function encodeCertificateTbs(input: TbsInput): Uint8Array {
   if (Math.floor(notAfter.getTime() / 1000) <= Math.floor(notBefore.getTime() / 1000)) {
     throw template('notAfter must be later than notBefore');
   }
-  const version = encodeElement(DerTag.context0, encodeElement(DerTag.integer, Uint8Array.of(2)));
+  for (const date of [notBefore, notAfter]) {
+    const year = date.getUTCFullYear();
+    if (year < 0 || year > 9999) throw template('validity dates must fall in years 0000-9999');
+  }
   const head = concatBytes(
-    version,
+    VERSION_3,
     encodeElement(DerTag.integer, serialNumberContent(input.serialNumber)),
     signatureAlgorithmIdentifier(input.signer.algorithm),
     input.issuer,
-    new Uint8Array(AsnConvert.serialize(new Validity({ notBefore, notAfter }))),
+    encodeElement(DerTag.sequence, encodeTime(notBefore), encodeTime(notAfter)),
     input.subject,
     input.subjectPublicKeyInfo,
   );
-  return encodeTbs(head, input.extensions);
+  return { head, extensions: input.extensions };
 }
+
+/** `version [0] EXPLICIT INTEGER v3(2)`. */
+const VERSION_3 = encodeElement(DerTag.context0, encodeElement(DerTag.integer, Uint8Array.of(2)));
 
 /**
  * Signs a TBSCertificate with the issuer's signer and returns the DER Certificate

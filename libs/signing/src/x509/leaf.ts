@@ -13,7 +13,7 @@ import {
 } from './extensions';
 import { encodeFulcioExtensions } from './fulcio';
 import {
-  encodeCertificateTbs,
+  certificateTbsParts,
   randomSerialNumber,
   resolveIssuer,
   signTbs,
@@ -23,7 +23,7 @@ import {
 import { X509Oid } from './oids';
 import { encodeSubjectAltName, type LeafSubjectAltName } from './san';
 import { encodeSctList, type SignedCertificateTimestamp } from './sct';
-import { tbsWithExtensionReplaced, tbsWithoutExtension } from './tbs';
+import { encodeTbs } from './tbs';
 
 /** Parameters of a Fulcio-profile code-signing leaf certificate. */
 export interface LeafCertificateRequest {
@@ -81,27 +81,29 @@ export function buildLeaf(request: LeafCertificateRequest): LeafCertificate {
   const spki = subjectPublicKeyInfoOf(request.subjectPublicKey);
   const serialNumber = request.serialNumber ?? randomSerialNumber();
   const signer = request.issuerSigner;
-  const precertificateTbs = encodeCertificateTbs({
+  const { head, extensions } = certificateTbsParts({
     serialNumber,
     signer,
     issuer: issuer.name,
     // An empty Name: the identity lives only in the SAN (RFC 5280 §4.1.2.6).
-    subject: Uint8Array.of(0x30, 0x00),
+    subject: EMPTY_NAME,
     notBefore: request.notBefore,
     notAfter: request.notAfter,
     subjectPublicKeyInfo: spki,
     extensions: [
-      keyUsageExtension(KeyUsageFlags.digitalSignature),
-      codeSigningExtension(),
+      KEY_USAGE,
+      CODE_SIGNING,
       subjectKeyIdExtension(computeKeyIdentifier(spki)),
       authorityKeyIdExtension(issuer.keyId),
       // Critical because the subject is empty (RFC 5280 §4.2.1.6).
       encodeExtension(X509Oid.subjectAltName, true, encodeSubjectAltName(request.subjectAltName)),
       ...encodeFulcioExtensions(request.extensions),
-      poisonExtension(),
     ],
   });
-  const tbsWithoutPoison = tbsWithoutExtension(precertificateTbs, X509Oid.ctPoison);
+  // The poison is the last extension, so "the same position" (RFC 6962 §3.3) for the SCT list is
+  // the end, and the TBS without it is the same head and list minus the last element.
+  const precertificateTbs = encodeTbs(head, [...extensions, POISON]);
+  const tbsWithoutPoison = encodeTbs(head, extensions);
   return {
     serialNumber,
     precertificateTbs,
@@ -109,11 +111,13 @@ export function buildLeaf(request: LeafCertificateRequest): LeafCertificate {
     precertificate: () => signTbs(precertificateTbs, signer),
     certificate: async (scts) => {
       if (scts === undefined) return signTbs(tbsWithoutPoison, signer);
-      const extension = sctListExtension(encodeSctList(scts));
-      return signTbs(
-        tbsWithExtensionReplaced(precertificateTbs, X509Oid.ctPoison, extension),
-        signer,
-      );
+      const sctList = sctListExtension(encodeSctList(scts));
+      return signTbs(encodeTbs(head, [...extensions, sctList]), signer);
     },
   };
 }
+
+const EMPTY_NAME = Uint8Array.of(0x30, 0x00);
+const KEY_USAGE = keyUsageExtension(KeyUsageFlags.digitalSignature);
+const CODE_SIGNING = codeSigningExtension();
+const POISON = poisonExtension();

@@ -1,7 +1,7 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { GeneralName, OtherName, SubjectAlternativeName } from '@peculiar/asn1-x509';
+import { SubjectAlternativeName } from '@peculiar/asn1-x509';
 import { SigningError } from '../errors';
-import { decodeUtf8String, encodeUtf8String } from './der';
+import { decodeUtf8String, DerTag, encodeElement, encodeOid, encodeUtf8String } from './der';
 import { X509Oid } from './oids';
 import { asParsedCertificate, type CertificateInput } from './parse';
 
@@ -33,32 +33,46 @@ function template(message: string): SigningError {
  * IA5 (ASCII) characters, or a URI is not absolute ASCII (RFC 5280 §4.2.1.6 forbids relative URIs).
  */
 export function encodeSubjectAltName(san: LeafSubjectAltName): Uint8Array {
-  let name: GeneralName;
+  let name: Uint8Array;
   switch (san.type) {
     case 'email':
       if (!PRINTABLE_ASCII.test(san.value) || !/^[^@]+@[^@]+$/.test(san.value)) {
         throw template(`SAN email "${san.value}" is not an ASCII local@domain address`);
       }
-      name = new GeneralName({ rfc822Name: san.value });
+      name = encodeElement(GeneralNameTag.rfc822Name, Buffer.from(san.value, 'latin1'));
       break;
     case 'uri':
       if (!PRINTABLE_ASCII.test(san.value) || !/^[A-Za-z][A-Za-z0-9+.-]*:./.test(san.value)) {
         throw template(`SAN URI "${san.value}" is not an absolute ASCII URI`);
       }
-      name = new GeneralName({ uniformResourceIdentifier: san.value });
+      name = encodeElement(
+        GeneralNameTag.uniformResourceIdentifier,
+        Buffer.from(san.value, 'latin1'),
+      );
       break;
     case 'otherName':
       if (san.value.length === 0) throw template('SAN otherName username is empty');
-      name = new GeneralName({
-        otherName: new OtherName({
-          typeId: X509Oid.fulcioUsername,
-          value: encodeUtf8String(san.value).slice().buffer,
-        }),
-      });
+      name = encodeElement(
+        GeneralNameTag.otherName,
+        encodeOid(X509Oid.fulcioUsername),
+        encodeElement(GeneralNameTag.otherNameValue, encodeUtf8String(san.value)),
+      );
       break;
   }
-  return new Uint8Array(AsnConvert.serialize(new SubjectAlternativeName([name])));
+  // GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName
+  return encodeElement(DerTag.sequence, name);
 }
+
+/**
+ * GeneralName choices as RFC 5280 Appendix A.2 tags them (IMPLICIT): `[0]` otherName
+ * (constructed, its value `[0] EXPLICIT`), `[1]` rfc822Name and `[6]` URI (IA5String, primitive).
+ */
+const GeneralNameTag = {
+  otherName: 0xa0,
+  otherNameValue: 0xa0,
+  rfc822Name: 0x81,
+  uniformResourceIdentifier: 0x86,
+} as const;
 
 /**
  * Every email, URI, DNS, IP and otherName entry of the certificate's SubjectAltName, in order;
