@@ -51,7 +51,9 @@ describe(TufRepositoryService.name, () => {
   const versionRows = () =>
     db.query<{ version: number }>('SELECT version FROM tuf_targets_version ORDER BY version');
 
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
 
   beforeEach(async () => {
     db = await createTestDatabase();
