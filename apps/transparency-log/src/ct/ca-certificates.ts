@@ -1,26 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { parseCertificate, type ParsedCertificate } from '@app/signing';
+import { parseCertificate } from '@app/signing';
+import { CaTrust } from './ca-trust';
 
 const REFRESH_MS = 5000;
-
-/** The instance's CA certificates, split as chain verification wants them. */
-export interface CaTrust {
-  /** Self-signed certificates: the trust anchors. */
-  readonly roots: readonly ParsedCertificate[];
-  readonly intermediates: readonly ParsedCertificate[];
-}
-
-interface Snapshot extends CaTrust {
-  /** By lowercase hex SHA-256 of the DER (static-ct-api issuer fingerprint). */
-  readonly byFingerprint: ReadonlyMap<string, ParsedCertificate>;
-}
-
-/** Lowercase hex SHA-256 of a certificate's DER. */
-export function certificateFingerprint(der: Uint8Array): string {
-  return createHash('sha256').update(der).digest('hex');
-}
 
 /**
  * The certificates the instance's CA records in `ca_certificate` (current and retired chains),
@@ -30,9 +13,9 @@ export function certificateFingerprint(der: Uint8Array): string {
  */
 @Injectable()
 export class CaCertificates {
-  private snapshot: Snapshot = { roots: [], intermediates: [], byFingerprint: new Map() };
+  private snapshot = new CaTrust([]);
   private loadedAt = 0;
-  private loading: Promise<Snapshot> | undefined;
+  private loading: Promise<CaTrust> | undefined;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -45,31 +28,29 @@ export class CaCertificates {
   async certificate(fingerprint: Uint8Array): Promise<Uint8Array | undefined> {
     const hex = Buffer.from(fingerprint).toString('hex');
     const known =
-      (await this.current()).byFingerprint.get(hex) ??
-      (await this.refresh()).byFingerprint.get(hex);
+      (await this.current()).certificateWithFingerprint(hex) ??
+      (await this.refresh()).certificateWithFingerprint(hex);
     return known?.der;
   }
 
-  private async current(): Promise<Snapshot> {
+  private async current(): Promise<CaTrust> {
     return Date.now() - this.loadedAt < REFRESH_MS ? this.snapshot : this.refresh();
   }
 
-  private refresh(): Promise<Snapshot> {
+  private refresh(): Promise<CaTrust> {
     this.loading ??= this.load().finally(() => (this.loading = undefined));
     return this.loading;
   }
 
-  private async load(): Promise<Snapshot> {
+  private async load(): Promise<CaTrust> {
     const rows = await this.dataSource.query<Array<{ der: Buffer }>>(
       'SELECT der FROM ca_certificate ORDER BY created_at, fingerprint',
     );
-    const all = rows.map((r) => parseCertificate(new Uint8Array(r.der)));
-    const roots = all.filter((c) => Buffer.from(c.subject).equals(Buffer.from(c.issuer)));
-    this.snapshot = {
-      roots,
-      intermediates: all.filter((c) => !roots.includes(c)),
-      byFingerprint: new Map(all.map((c) => [certificateFingerprint(c.der), c])),
-    };
+    const current = this.snapshot.certificates;
+    // An unchanged set keeps its parsed certificates and what was verified about them.
+    if (rows.length !== current.length || rows.some((r, i) => !r.der.equals(current[i]!.der))) {
+      this.snapshot = new CaTrust(rows.map((r) => parseCertificate(new Uint8Array(r.der))));
+    }
     this.loadedAt = Date.now();
     return this.snapshot;
   }

@@ -1,16 +1,13 @@
 import { buildLeaf, parseCertificate, type ParsedCertificate } from '@app/signing';
 import { testLeafRequest, testPki, type TestPki } from '@app/signing/x509/testing';
-import type { CaTrust } from './ca-certificates';
+import { CaTrust } from './ca-trust';
 import { parseChainRequest, verifySubmittedChain } from './ct-chain';
 import { CtError } from './ct.errors';
 
 const b64 = (der: Uint8Array) => Buffer.from(der).toString('base64');
 
 function trustOf(pki: TestPki): CaTrust {
-  return {
-    roots: [parseCertificate(pki.root)],
-    intermediates: [parseCertificate(pki.intermediate)],
-  };
+  return new CaTrust([parseCertificate(pki.root), parseCertificate(pki.intermediate)]);
 }
 
 /** Matches a CtError with `code` and a message equal to (or matching) `message`. */
@@ -58,6 +55,19 @@ describe(verifySubmittedChain.name, () => {
     );
   });
 
+  it("takes the instance's CA certificates as the trust parsed them, and verifies as before", () => {
+    const trust = trustOf(pki);
+    const full = [precertificate.der, pki.intermediate, pki.root].map(b64);
+    const parsed = parseChainRequest({ chain: full }, trust);
+    expect(parsed[1]).toBe(trust.intermediates[0]);
+    expect(parsed[2]).toBe(trust.roots[0]);
+    expect(parsed[0]!.der).toEqual(precertificate.der);
+    for (let i = 0; i < 2; i++) {
+      const path = verifySubmittedChain(parsed, 'precertificate', trust);
+      expect(path.map((c) => b64(c.der))).toEqual(full);
+    }
+  });
+
   it('requires the poison on add-pre-chain and refuses it on add-chain', () => {
     expect(
       thrown(() => verifySubmittedChain(chain(certificate), 'precertificate', trustOf(pki))),
@@ -78,15 +88,10 @@ describe(verifySubmittedChain.name, () => {
       refusal('UNTRUSTED_CHAIN', /^chain\[1\] .* is not one of this instance's CA certificates$/),
     );
     expect(
-      thrown(() =>
-        verifySubmittedChain(chain(precertificate), 'precertificate', {
-          roots: [],
-          intermediates: [],
-        }),
-      ),
+      thrown(() => verifySubmittedChain(chain(precertificate), 'precertificate', new CaTrust([]))),
     ).toEqual(refusal('UNTRUSTED_CHAIN', /^this log knows no CA certificates yet/));
     // The intermediate alone is not a trust anchor: the path must reach a root.
-    const noRoot = { roots: [], intermediates: [parseCertificate(pki.intermediate)] };
+    const noRoot = new CaTrust([parseCertificate(pki.intermediate)]);
     expect(
       thrown(() =>
         verifySubmittedChain(

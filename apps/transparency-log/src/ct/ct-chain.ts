@@ -1,6 +1,5 @@
 /* What add-chain and add-pre-chain accept (RFC 6962 §4.1, §4.2): a chain, leaf first, whose every
    issuer is one of this instance's CA certificates and which verifies up to one of its roots. */
-import { X509Certificate } from 'node:crypto';
 import {
   describeCertificate,
   fromBase64,
@@ -10,7 +9,7 @@ import {
   verifyChain,
   X509Oid,
 } from '@app/signing';
-import type { CaTrust } from './ca-certificates';
+import { type CaTrust, signedBy } from './ca-trust';
 import { CtError } from './ct.errors';
 
 /** What the leaf must be: a certificate (add-chain) or a precertificate (add-pre-chain). */
@@ -24,9 +23,10 @@ const ASN1_NULL = Buffer.from([0x05, 0x00]);
 
 /**
  * Parses an RFC 6962 §4.1 request body `{"chain": [base64 DER, ...]}`. Returns the parsed
- * certificates, leaf first. Throws MALFORMED_CHAIN naming the bad field or certificate.
+ * certificates, leaf first; one of `trust`'s CA certificates is taken as already parsed there.
+ * Throws MALFORMED_CHAIN naming the bad field or certificate.
  */
-export function parseChainRequest(body: unknown): ParsedCertificate[] {
+export function parseChainRequest(body: unknown, trust?: CaTrust): ParsedCertificate[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new CtError('MALFORMED_CHAIN', 'request body must be a JSON object {"chain": [...]}');
   }
@@ -44,6 +44,8 @@ export function parseChainRequest(body: unknown): ParsedCertificate[] {
   return chain.map((item: unknown, i) => {
     if (typeof item !== 'string')
       throw new CtError('MALFORMED_CHAIN', `chain[${i}] must be a string`);
+    const known = trust?.certificateOf(item);
+    if (known !== undefined) return known;
     let der: Uint8Array;
     try {
       der = fromBase64(item, `chain[${i}]`);
@@ -80,32 +82,32 @@ export function verifySubmittedChain(
   const leaf = chain[0]!;
   checkPoison(leaf, submission);
   for (let i = 1; i < chain.length; i++) {
-    if (!signedBy(chain[i - 1]!, chain[i]!)) {
+    if (!trust.signedBy(chain[i - 1]!, chain[i]!)) {
       throw new CtError(
         'INVALID_CHAIN',
         `chain[${i - 1}] ${describeCertificate(chain[i - 1]!)} is not signed by chain[${i}] ${describeCertificate(chain[i]!)}`,
       );
     }
   }
-  const known = [...trust.roots, ...trust.intermediates];
-  if (known.length === 0) {
+  if (trust.certificates.length === 0) {
     throw new CtError(
       'UNTRUSTED_CHAIN',
       "this log knows no CA certificates yet: the instance's CA records them when it starts",
     );
   }
   chain.forEach((certificate, i) => {
-    if (i > 0 && !known.some((k) => Buffer.from(k.der).equals(Buffer.from(certificate.der)))) {
+    if (i > 0 && !trust.has(certificate)) {
       throw new CtError(
         'UNTRUSTED_CHAIN',
         `chain[${i}] ${describeCertificate(certificate)} is not one of this instance's CA certificates`,
       );
     }
   });
-  const intermediates = [...chain.slice(1), ...trust.intermediates];
   if (submission === 'certificate') {
+    const intermediates = [...chain.slice(1), ...trust.intermediates];
     return trusted(() => verifyChain(leaf.der, intermediates, trust.roots, leaf.notBefore));
   }
+  const known = [...trust.roots, ...trust.intermediates];
   const issuer = chain[1] ?? known.find((k) => signedBy(leaf, k));
   if (issuer === undefined) {
     throw new CtError(
@@ -115,7 +117,7 @@ export function verifySubmittedChain(
   }
   // verifyChain refuses the poison (an unknown critical extension), rightly for certificates:
   // verify the issuer's path, then apply to the issuer the checks it would have had above a leaf.
-  const above = trusted(() => verifyChain(issuer.der, intermediates, trust.roots, leaf.notBefore));
+  const above = trusted(() => trust.issuerPath(issuer, chain.slice(1), leaf.notBefore));
   if (issuer.basicConstraints?.ca !== true) {
     throw new CtError(
       'INVALID_CHAIN',
@@ -162,16 +164,6 @@ function checkPoison(leaf: ParsedCertificate, submission: CtSubmission): void {
       'MISSING_POISON',
       `chain[0]'s CT poison extension must be critical with an ASN.1 NULL value (RFC 6962 §3.1)`,
     );
-  }
-}
-
-/** Whether `child` names `parent` as its issuer and carries a signature by `parent`'s key. */
-function signedBy(child: ParsedCertificate, parent: ParsedCertificate): boolean {
-  if (!Buffer.from(child.issuer).equals(Buffer.from(parent.subject))) return false;
-  try {
-    return new X509Certificate(child.der).verify(parent.publicKey);
-  } catch {
-    return false;
   }
 }
 

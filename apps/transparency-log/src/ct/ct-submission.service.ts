@@ -44,8 +44,8 @@ export class CtSubmissionService {
   ) {}
 
   async add(body: unknown, submission: CtSubmission): Promise<AddChainResponse> {
-    const chain = parseChainRequest(body);
-    const path = verifySubmittedChain(chain, submission, await this.cas.trust());
+    const trust = await this.cas.trust();
+    const path = verifySubmittedChain(parseChainRequest(body, trust), submission, trust);
     const leaf = path[0]!;
     const entry: CtLogEntry =
       submission === 'precertificate'

@@ -56,8 +56,13 @@ export class EntriesService {
       integratedTime: result.integratedTime!,
       signedEntryTimestamp: result.signedEntryTimestamp!,
     };
-    const reader = this.treesService.reader(tree.id, result.checkpoint.treeSize);
-    return { uuid, entry: await logEntryView(tree, stored, result.checkpoint, reader) };
+    // The batch's own hashes prove it against its checkpoint; the tiles are the fallback.
+    const proof =
+      result.proofs?.inclusionProof(result.leafIndex) ??
+      (await this.treesService
+        .reader(tree.id, result.checkpoint.treeSize)
+        .inclusionProof(result.leafIndex));
+    return { uuid, entry: logEntryView(tree, stored, result.checkpoint, proof) };
   }
 
   async byLogIndex(logIndex: bigint): Promise<Record<string, LogEntryBody>> {
@@ -112,12 +117,8 @@ export class EntriesService {
         `no checkpoint of tree ${tree.id} covers entry ${entry.leafIndex} yet`,
       );
     }
-    return logEntryView(
-      tree,
-      entry,
-      checkpoint,
-      this.treesService.reader(tree.id, checkpoint.treeSize),
-    );
+    const reader = this.treesService.reader(tree.id, checkpoint.treeSize);
+    return logEntryView(tree, entry, checkpoint, await reader.inclusionProof(entry.leafIndex));
   }
 
   async tree(id: bigint): Promise<LogTree> {

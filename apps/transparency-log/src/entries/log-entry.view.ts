@@ -1,4 +1,3 @@
-import type { TileReader } from '@app/merkle';
 import type { LogTree } from '../tree/tree.entities';
 import type { StoredEntry } from '../tree/tree.repository';
 
@@ -26,18 +25,17 @@ export function entryUuid(treeId: bigint, leafHash: Uint8Array): string {
 }
 
 /**
- * Builds the `{uuid: LogEntry}` answer: the SET made at integration, and an inclusion proof
- * (from tiles) against `checkpoint`.
+ * Builds the `{uuid: LogEntry}` answer: the SET made at integration, and `proof`, the inclusion
+ * proof of the entry against `checkpoint`.
  */
-export async function logEntryView(
+export function logEntryView(
   tree: LogTree,
   entry: StoredEntry,
   checkpoint: { treeSize: bigint; rootHash: Buffer; note: string },
-  reader: TileReader,
-): Promise<Record<string, LogEntryBody>> {
+  proof: readonly Uint8Array[],
+): Record<string, LogEntryBody> {
   const body = entry.body.toString('base64');
   const logID = tree.logId.toString('hex');
-  const proof = await reader.inclusionProof(entry.leafIndex, checkpoint.treeSize);
   return {
     [entryUuid(tree.id, entry.leafHash)]: {
       body,

@@ -10,6 +10,7 @@ import { CompactRange, emptyRoot, TileReader } from '@app/merkle';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import { logIdOf, publicKeyToDer, type Signer } from '@app/signing';
 import { LogError } from '../errors';
+import { BatchProofs } from './batch-proofs';
 import { Sequencer } from './sequencer';
 import { LogTree, type TreePurpose } from './tree.entities';
 import { type NewEntryRow, TreeRepository } from './tree.repository';
@@ -35,6 +36,8 @@ export interface Integrated {
   checkpoint?: { treeSize: bigint; rootHash: Buffer; note: string };
   integratedTime?: bigint;
   signedEntryTimestamp?: Buffer;
+  /** Present for new entries: inclusion proofs against `checkpoint`, from the batch in memory. */
+  proofs?: BatchProofs;
 }
 
 /** The active tree of one purpose, its signing, and the sequencer that feeds it. */
@@ -192,6 +195,7 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
       for (let i = 0; i < head.rightEdge.length; i += 32)
         edge.push(head.rightEdge.subarray(i, i + 32));
       const range = CompactRange.fromHashes(head.size, edge);
+      const proofs = new BatchProofs(range.size, range.hashes);
       const tiles = new Map<
         string,
         { tileLevel: number; tileIndex: bigint; parts: Uint8Array[] }
@@ -210,6 +214,7 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
         const leafIndex = range.size;
         existing.set(hex, leafIndex);
         range.append(entry.leafHash, (level, index, hash) => {
+          proofs.visit(level, index, hash);
           if (level % 8 !== 0) return;
           const tileLevel = level / 8;
           const tileIndex = index >> 8n;
@@ -247,7 +252,11 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
       );
       await this.repo.insertCheckpoint(q, tree.id, range.size, rootHash, note);
       const checkpoint = { treeSize: range.size, rootHash, note };
-      for (const r of results) if (!r.duplicate) r.checkpoint = checkpoint;
+      for (const r of results) {
+        if (r.duplicate) continue;
+        r.checkpoint = checkpoint;
+        r.proofs = proofs;
+      }
       return results;
     });
   }

@@ -1,14 +1,12 @@
 // The verification material of an entry: a base64 PEM certificate (or chain, leaf first) or PEM
 // public key, as Rekor's x509 PublicKey type reads it (rekor:pkg/pki/x509/x509.go).
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import {
   certificatesFromPem,
   certificatesToPem,
-  fingerprintOf,
   parseCertificate,
   parsePublicKey,
   preAuthEncoding,
-  publicKeyToDer,
   publicKeyToPem,
   signatureAlgorithmOf,
   SigningError,
@@ -19,6 +17,7 @@ import {
   type SignatureAlgorithm,
 } from '@app/signing';
 import { EntryError, type EntryVerifier } from './canonical-entry';
+import { canonicalSpkiOf } from './canonical-spki';
 import { readBase64 } from './fields';
 
 /** Rekor reads at most ten certificates (cryptoutils `UnmarshalCertificatesFromPEMLimited`). */
@@ -88,34 +87,44 @@ function fromCertificates(pem: string, path: string): VerifierMaterial {
   if (chain.length > 1) {
     verifyChain(leaf.der, chain.slice(1, -1), chain.slice(-1), leaf.notBefore);
   }
+  const key = checkKey(leaf.publicKey, leaf.subjectPublicKeyInfo, path);
   return {
     pem,
     canonicalPem: certificatesToPem(ders),
     verifier: { publicKey: leaf.publicKey, certificate: leaf },
-    algorithm: checkKey(leaf.publicKey, path),
-    indexKeys: [`key:${fingerprintOf(leaf.publicKey)}`, ...sanKeys(leaf)],
+    algorithm: key.algorithm,
+    indexKeys: [`key:${key.fingerprint}`, ...sanKeys(leaf)],
   };
 }
 
 function fromKey(pem: string, publicKey: KeyObject, path: string): VerifierMaterial {
+  const key = checkKey(publicKey, undefined, path);
   return {
     pem,
     canonicalPem: publicKeyToPem(publicKey),
     verifier: { publicKey },
-    algorithm: checkKey(publicKey, path),
-    indexKeys: [`key:${fingerprintOf(publicKey)}`],
+    algorithm: key.algorithm,
+    indexKeys: [`key:${key.fingerprint}`],
   };
 }
 
-function checkKey(publicKey: KeyObject, path: string): SignatureAlgorithm {
+/**
+ * The key's algorithm and fingerprint (hex SHA-256 of its DER SPKI, as `fingerprintOf`), once
+ * the key is known to be in its one canonical SPKI form: Go's x509 parser (and so Rekor) refuses
+ * compressed EC points, which Node accepts and would re-export compressed. `spki` is the
+ * encoding the key was parsed from, when known (a certificate's subjectPublicKeyInfo).
+ */
+function checkKey(
+  publicKey: KeyObject,
+  spki: Uint8Array | undefined,
+  path: string,
+): { algorithm: SignatureAlgorithm; fingerprint: string } {
   const algorithm = signatureAlgorithmOf(publicKey);
-  // Go's x509 parser (and so Rekor) refuses compressed EC points, which Node accepts and would
-  // re-export compressed; a JWK round trip yields the one canonical SPKI of the key.
-  const canonical = createPublicKey({ key: publicKey.export({ format: 'jwk' }), format: 'jwk' });
-  if (!Buffer.from(publicKeyToDer(canonical)).equals(publicKeyToDer(publicKey))) {
+  const canonical = canonicalSpkiOf(publicKey, algorithm, spki);
+  if (canonical === undefined) {
     throw invalidVerifier(path, 'public key is not in canonical SPKI form (compressed EC point?)');
   }
-  return algorithm;
+  return { algorithm, fingerprint: createHash('sha256').update(canonical).digest('hex') };
 }
 
 function sanKeys(leaf: ParsedCertificate): string[] {
