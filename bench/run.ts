@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { costsFrom, cryptoTimeMs, rateFigure, timeFigure } from './bounds';
 import { runIssuanceBench } from './issuance';
@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   const figures: Figure[] = [...machineFigures(signing, merkle, x509, costs)];
 
   const profileDir = profile ? mkdtempSync(join(tmpdir(), 'signet-profile-')) : undefined;
-  const stack = await startBenchStack(profileDir === undefined ? {} : { profileDir });
+  // As deployed on this machine: one process per core for each app (profiles: one process).
+  const workers = profileDir === undefined ? availableParallelism() : 1;
+  const stack = await startBenchStack({ profileDir, workers });
   try {
     figures.push(...(await runIssuanceBench(stack, costs, { quick: quick || profile })));
     if (!profile) {
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     const result = {
       machine: {
         cpus: cpus().length,
+        appWorkers: workers,
         model: cpus()[0]?.model ?? 'unknown',
         memory: totalmem(),
         node: process.version,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { stringify } from 'yaml';
 import { freePort, startEmbeddedPostgres } from '@app/platform/database/embedded-postgres';
-import { type CpuCounters, processCpuMs, processTreeCpuMs, selfCpuMs } from './cpu';
+import { type CpuCounters, processTreeCpuMs, selfCpuMs } from './cpu';
 import { progress } from './figures';
 import { type BenchIssuer, startBenchIssuer } from './oidc-issuer';
 
@@ -37,6 +37,8 @@ export interface BenchStack {
 export interface StackOptions {
   /** When set, each app runs under `node --cpu-prof` and writes `<name>.cpuprofile` here on stop. */
   profileDir?: string;
+  /** Processes per app (`CA_WORKERS`, `LOG_WORKERS`); 1 when profiling (one profile per app). */
+  workers?: number;
 }
 
 interface App {
@@ -91,6 +93,8 @@ export async function startBenchStack(opts: StackOptions = {}): Promise<BenchSta
       LOG_PUBLIC_URL: logUrl,
       // Production's default: one JSON line per request (written to a file here).
       LOG_LEVEL: 'info',
+      LOG_WORKERS: String(opts.workers ?? 1),
+      CA_WORKERS: String(opts.workers ?? 1),
     };
     const logEnv = { ...common };
     const caEnv = (port: number, ct: boolean) => ({
@@ -132,9 +136,10 @@ export async function startBenchStack(opts: StackOptions = {}): Promise<BenchSta
     const pid = (name: string) => apps.find((a) => a.name === name)!.child.pid!;
     return {
       cpu: {
-        log: () => processCpuMs(pid('transparency-log')),
-        ca: () => processCpuMs(pid('ca')),
-        caCt: () => processCpuMs(pid('ca-ct')),
+        // The app's primary and its cluster workers.
+        log: () => processTreeCpuMs(pid('transparency-log')),
+        ca: () => processTreeCpuMs(pid('ca')),
+        caCt: () => processTreeCpuMs(pid('ca-ct')),
         postgres: () => processTreeCpuMs(postmaster),
         client: selfCpuMs,
       },

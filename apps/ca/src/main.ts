@@ -1,22 +1,19 @@
 import 'reflect-metadata';
-import { configOrExit, createApp, listen } from '@app/platform';
+import { configOrExit, createApp, listen, runWorkers, type SignetConfig } from '@app/platform';
 import { CA_BODY_LIMIT, CaModule } from './app.module';
 
-async function main(): Promise<void> {
-  const config = configOrExit();
-  if (config.databaseUrl === undefined) {
-    process.stderr.write(
-      'Invalid configuration:\n  - DATABASE_URL: required when the app runs on its own (npm start provides one)\n',
-    );
-    process.exit(2);
-  }
+async function main(config: SignetConfig): Promise<void> {
   const app = await createApp(CaModule.forRoot(config), { bodyLimit: CA_BODY_LIMIT });
   await listen(app, 'Signet CA', config.caPort, config.listenHost, config.caPublicUrl);
 }
 
-main().catch((err: unknown) => {
+// Checked once, in the primary, so that a mistake is reported once.
+const config = configOrExit();
+if (config.databaseUrl === undefined) {
   process.stderr.write(
-    `failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    'Invalid configuration:\n  - DATABASE_URL: required when the app runs on its own (npm start provides one)\n',
   );
-  process.exit(1);
-});
+  process.exit(2);
+}
+// Stateless but for Postgres (rate limits are per process): CA_WORKERS processes share the port.
+runWorkers(config.ca.workers, 'CA', () => main(config));

@@ -1,15 +1,8 @@
 import 'reflect-metadata';
-import { configOrExit, createApp, listen } from '@app/platform';
+import { configOrExit, createApp, listen, runWorkers, type SignetConfig } from '@app/platform';
 import { TransparencyLogModule } from './app.module';
 
-async function main(): Promise<void> {
-  const config = configOrExit();
-  if (config.databaseUrl === undefined) {
-    process.stderr.write(
-      'Invalid configuration:\n  - DATABASE_URL: required when the app runs on its own (npm start provides one)\n',
-    );
-    process.exit(2);
-  }
+async function main(config: SignetConfig): Promise<void> {
   const app = await createApp(TransparencyLogModule.forRoot(config), {
     bodyLimit: config.log.maxBodyBytes,
   });
@@ -22,9 +15,14 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err: unknown) => {
+// Checked once, in the primary, so that a mistake is reported once.
+const config = configOrExit();
+if (config.databaseUrl === undefined) {
   process.stderr.write(
-    `failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    'Invalid configuration:\n  - DATABASE_URL: required when the app runs on its own (npm start provides one)\n',
   );
-  process.exit(1);
-});
+  process.exit(2);
+}
+// LOG_WORKERS processes share the port; each batch still takes the tree head FOR UPDATE, so the
+// tree has one writer at a time (test/log-concurrency runs three processes on one database).
+runWorkers(config.log.workers, 'log', () => main(config));

@@ -8,3 +8,4 @@ export * from './metrics/metrics';
 export * from './platform.module';
 export * from './keys/key-ref';
 export * from './http/error.filter';
+export * from './process/workers';

@@ -36,6 +36,8 @@ export interface LogSettings {
   readonly batchMaxSize: number;
   readonly batchMaxWaitMs: number;
   readonly maxBodyBytes: number;
+  /** Processes serving the log's port (Node cluster); the tree-head lock keeps one writer. */
+  readonly workers: number;
 }
 
 /** Settings of the certificate authority app. */
@@ -60,6 +62,8 @@ export interface CaSettings {
   readonly rateLimitPerIdentity: number;
   /** Certificates per client address per minute. */
   readonly rateLimitPerClient: number;
+  /** Processes serving the CA's port (Node cluster); rate limits are per process. */
+  readonly workers: number;
 }
 
 /** Thrown when configuration is invalid; the message names every offending variable. */
@@ -126,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       batchMaxSize: e.LOG_BATCH_MAX_SIZE,
       batchMaxWaitMs: e.LOG_BATCH_MAX_WAIT_MS,
       maxBodyBytes: e.LOG_MAX_BODY_BYTES,
+      workers: e.LOG_WORKERS,
     },
     ca: {
       key: keyRef('CA_KEY', e.CA_KEY, e.CA_KEY_PASSPHRASE, e.CA_KEY_PASSPHRASE_FILE),
@@ -142,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       ctRequired: e.CA_CT_REQUIRED === 'true',
       rateLimitPerIdentity: e.CA_RATE_LIMIT_PER_IDENTITY,
       rateLimitPerClient: e.CA_RATE_LIMIT_PER_CLIENT,
+      workers: e.CA_WORKERS,
     },
     logLevel: e.LOG_LEVEL,
   };

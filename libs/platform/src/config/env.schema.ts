@@ -66,6 +66,7 @@ export const envSchema = z.object({
   CA_MAX_CERT_LIFETIME_SECONDS: positiveInt(24 * 3600, 3600),
   CA_RATE_LIMIT_PER_IDENTITY: positiveInt(1_000_000, 120),
   CA_RATE_LIMIT_PER_CLIENT: positiveInt(10_000_000, 6000),
+  CA_WORKERS: positiveInt(64, 1),
   LOG_KEY: z.string().min(1).optional(),
   LOG_KEY_PASSPHRASE: z.string().min(1).optional(),
   LOG_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
@@ -75,6 +76,7 @@ export const envSchema = z.object({
   LOG_BATCH_MAX_SIZE: positiveInt(4096, 256),
   LOG_BATCH_MAX_WAIT_MS: positiveInt(10_000, 10),
   LOG_MAX_BODY_BYTES: positiveInt(64 * 1024 * 1024, 128 * 1024),
+  LOG_WORKERS: positiveInt(64, 1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
