@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
   AlgorithmIdentifier,
@@ -10,6 +10,7 @@ import {
   type KeyUsageType,
 } from '@peculiar/asn1-x509';
 import { SigningError } from '../errors';
+import { publicKeyFromSpki } from '../keys';
 import { bytesEqual, contentOf, DerTag, hex, readSingle } from './der';
 import { renderName } from './names';
 import { X509Oid } from './oids';
@@ -71,6 +72,10 @@ export function parseCertificate(pemOrDer: string | Uint8Array): ParsedCertifica
   const aki = find(X509Oid.authorityKeyIdentifier);
   const basic = bc && decode('basicConstraints', bc, BasicConstraints);
   const akiValue = aki && decode('authorityKeyIdentifier', aki, AuthorityKeyIdentifier);
+  let names: { issuer: string; subject: string } | undefined;
+  // Rendered on first use: they serve messages only, and cost more than the rest of a parse.
+  const rendered = () =>
+    (names ??= { issuer: renderName(fields.issuer), subject: renderName(fields.subject) });
   return {
     der,
     tbsCertificate: parts.tbsCertificate,
@@ -78,8 +83,12 @@ export function parseCertificate(pemOrDer: string | Uint8Array): ParsedCertifica
     serialNumber: decodeSerial(fields.serialNumber),
     issuer: fields.issuer,
     subject: fields.subject,
-    issuerName: renderName(fields.issuer),
-    subjectName: renderName(fields.subject),
+    get issuerName() {
+      return rendered().issuer;
+    },
+    get subjectName() {
+      return rendered().subject;
+    },
     notBefore: validity.notBefore.getTime(),
     notAfter: validity.notAfter.getTime(),
     subjectPublicKeyInfo: fields.subjectPublicKeyInfo,
@@ -145,7 +154,7 @@ function decodeSerial(encoding: Uint8Array): bigint {
 
 function publicKeyOf(spki: Uint8Array): KeyObject {
   try {
-    return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    return publicKeyFromSpki(spki);
   } catch (cause) {
     throw invalid('unsupported or malformed subjectPublicKeyInfo', cause);
   }
