@@ -2,6 +2,7 @@ import { CreateTransparencyLog1795370000000 } from './1795370000000-CreateTransp
 import { CreateCertificateAuthority1795380000000 } from './1795380000000-CreateCertificateAuthority';
 import { ScopeGlobalIndexByPurpose1795390000000 } from './1795390000000-ScopeGlobalIndexByPurpose';
 import { CreateTufTargetsVersion1795400000000 } from './1795400000000-CreateTufTargetsVersion';
+import { HashSearchIndexKeys1795410000000 } from './1795410000000-HashSearchIndexKeys';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
@@ -12,4 +13,5 @@ export const migrations: Array<new () => object> = [
   CreateCertificateAuthority1795380000000,
   ScopeGlobalIndexByPurpose1795390000000,
   CreateTufTargetsVersion1795400000000,
+  HashSearchIndexKeys1795410000000,
 ];

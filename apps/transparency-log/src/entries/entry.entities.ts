@@ -48,16 +48,29 @@ export class LogEntryRecord {
 
 /**
  * Search keys of entries (artifact digest, signer identity, key fingerprint), written in the same
- * transaction as the entry so a search never misses a logged entry.
+ * transaction as the entry so a search never misses a logged entry. A key is stored as the
+ * SHA-256 of its UTF-8 text, computed in SQL (`sha256(convert_to(key, 'UTF8'))`) on both write
+ * and lookup.
  */
 @Entity('search_index')
+@Check('CHK_search_index_key_sha256', 'octet_length("key_sha256") = 32')
 export class SearchIndexRecord {
-  @PrimaryColumn({ type: 'text' })
-  key!: string;
+  @PrimaryColumn({ name: 'key_sha256', type: 'bytea', primaryKeyConstraintName: 'PK_search_index' })
+  keySha256!: Buffer;
 
-  @PrimaryColumn({ name: 'tree_id', type: 'bigint', transformer: bigintTransformer })
+  @PrimaryColumn({
+    name: 'tree_id',
+    type: 'bigint',
+    transformer: bigintTransformer,
+    primaryKeyConstraintName: 'PK_search_index',
+  })
   treeId!: bigint;
 
-  @PrimaryColumn({ name: 'leaf_index', type: 'bigint', transformer: bigintTransformer })
+  @PrimaryColumn({
+    name: 'leaf_index',
+    type: 'bigint',
+    transformer: bigintTransformer,
+    primaryKeyConstraintName: 'PK_search_index',
+  })
   leafIndex!: bigint;
 }

@@ -46,6 +46,9 @@ interface EntryRow {
   signed_entry_timestamp: Buffer;
 }
 
+/** SQL for the stored form of a search key given as text: the SHA-256 of its UTF-8 bytes. */
+const KEY_HASH = (text: string) => `sha256(convert_to(${text}, 'UTF8'))`;
+
 const ENTRY_COLUMNS =
   'tree_id, leaf_index, global_index, leaf_hash, body, kind, api_version, integrated_time, signed_entry_timestamp';
 
@@ -147,8 +150,9 @@ export class TreeRepository {
     );
     if (keys.length > 0) {
       await q.query(
-        `INSERT INTO search_index (key, tree_id, leaf_index)
-         SELECT k, $1::bigint, i FROM unnest($2::text[], $3::bigint[]) AS t(k, i) ON CONFLICT DO NOTHING`,
+        `INSERT INTO search_index (key_sha256, tree_id, leaf_index)
+         SELECT ${KEY_HASH('k')}, $1::bigint, i FROM unnest($2::text[], $3::bigint[]) AS t(k, i)
+         ON CONFLICT DO NOTHING`,
         [treeId.toString(), keys.map((k) => k[0]), keys.map((k) => k[1])],
       );
     }
@@ -264,7 +268,7 @@ export class TreeRepository {
   async entryByIndexKey(treeId: bigint, key: string): Promise<StoredEntry | undefined> {
     const rows = await this.dataSource.query<EntryRow[]>(
       `SELECT ${ENTRY_COLUMNS} FROM log_entry e WHERE (e.tree_id, e.leaf_index) IN (
-         SELECT tree_id, leaf_index FROM search_index WHERE key = $1 AND tree_id = $2)
+         SELECT tree_id, leaf_index FROM search_index WHERE key_sha256 = ${KEY_HASH('$1')} AND tree_id = $2)
        ORDER BY e.leaf_index LIMIT 1`,
       [key, treeId.toString()],
     );
@@ -283,8 +287,9 @@ export class TreeRepository {
   async search(keys: string[], operator: 'and' | 'or'): Promise<StoredEntry[]> {
     const rows = await this.dataSource.query<EntryRow[]>(
       `SELECT ${ENTRY_COLUMNS} FROM log_entry e WHERE (e.tree_id, e.leaf_index) IN (
-         SELECT tree_id, leaf_index FROM search_index WHERE key = ANY($1::text[])
-         GROUP BY tree_id, leaf_index HAVING count(DISTINCT key) >= $2)
+         SELECT tree_id, leaf_index FROM search_index
+         WHERE key_sha256 = ANY(ARRAY(SELECT ${KEY_HASH('k')} FROM unnest($1::text[]) AS k))
+         GROUP BY tree_id, leaf_index HAVING count(DISTINCT key_sha256) >= $2)
        ORDER BY e.global_index LIMIT 1000`,
       [keys, operator === 'and' ? keys.length : 1],
     );
