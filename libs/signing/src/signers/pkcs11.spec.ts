@@ -8,21 +8,15 @@ import { publicKeyToDer } from '../keys';
 import { Pkcs11Signer, type Pkcs11KeyOptions } from './pkcs11';
 import { generatePkcs11KeyPair } from './pkcs11-keygen';
 
-// SoftHSM2 stands in for a real HSM. CI sets SIGNET_REQUIRE_SOFTHSM=1 so that a missing
-// library fails the run instead of silently skipping the only test of the PKCS#11 path.
+// SoftHSM2 stands in for a real HSM. It is required: a missing library fails these tests (with
+// how to install it) rather than skipping the only test of the PKCS#11 path.
 const MODULE_PATH = '/usr/lib/softhsm/libsofthsm2.so';
-const available = existsSync(MODULE_PATH);
-const required = process.env.SIGNET_REQUIRE_SOFTHSM === '1';
-const describeHsm = available || required ? describe : describe.skip;
-if (!available && !required) {
-  console.warn(`Skipping PKCS#11 tests: ${MODULE_PATH} not found (install softhsm2).`);
-}
 
 const TOKEN = 'signet-test';
 const PIN = '123456';
 const message = Buffer.from('signet pkcs11 test message');
 
-describeHsm(Pkcs11Signer.name, () => {
+describe(Pkcs11Signer.name, () => {
   let dir: string;
   const signers: Pkcs11Signer[] = [];
   const options = (key: Partial<Pkcs11KeyOptions>): Pkcs11KeyOptions => ({
@@ -37,7 +31,11 @@ describeHsm(Pkcs11Signer.name, () => {
   };
 
   beforeAll(() => {
-    expect(existsSync(MODULE_PATH)).toBe(true);
+    if (!existsSync(MODULE_PATH)) {
+      throw new Error(
+        `${MODULE_PATH} not found: install softhsm2 (apt-get install softhsm2; .ci/run does)`,
+      );
+    }
     dir = mkdtempSync(join(tmpdir(), 'signet-softhsm-'));
     mkdirSync(join(dir, 'tokens'));
     const conf = join(dir, 'softhsm2.conf');
