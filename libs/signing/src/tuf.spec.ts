@@ -12,6 +12,7 @@ import {
   signTufMetadata,
   tufKeyOf,
   tufMetadataBytes,
+  tufRootVersions,
   verifyTufRootHistory,
 } from './tuf';
 
@@ -167,5 +168,20 @@ describe('verifyTufRootHistory', () => {
     expect(() => parseTufRoot(Buffer.from('{"signed":{"_type":"targets"}}'))).toThrow(
       expect.objectContaining({ code: 'INVALID_TUF_METADATA' }),
     );
+  });
+});
+
+describe('tufRootVersions', () => {
+  it('lists the N.root.json versions in numeric order and ignores every other name', () => {
+    expect(
+      tufRootVersions([
+        '10.root.json',
+        '2.root.json',
+        'root.json',
+        '01.root.json',
+        '1.root.json.tmp',
+        '1.root.json',
+      ]),
+    ).toEqual([1, 2, 10]);
   });
 });

@@ -212,6 +212,15 @@ export function verifyTufRootHistory(roots: ReadonlyArray<Metadata<Root>>): void
   });
 }
 
+/** The versions of the `N.root.json` files among `fileNames`, ascending. */
+export function tufRootVersions(fileNames: readonly string[]): number[] {
+  return fileNames
+    .map((n) => /^([1-9]\d*)\.root\.json$/.exec(n)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
 /** TUF's time format: RFC 3339 in UTC, whole seconds. */
 function tufTime(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;

@@ -22,6 +22,7 @@ import {
   type Signer,
   TUF_ONLINE_ROLES,
   tufKeyOf,
+  tufRootVersions,
   tufMetadataBytes,
   verifyTufRootHistory,
 } from '@app/signing';
@@ -281,11 +282,7 @@ async function readRootHistory(dir: string): Promise<Buffer[]> {
   } catch (err) {
     throw new ConfigError([`CA_TUF_ROOT_DIR: cannot read ${dir}: ${(err as Error).message}`]);
   }
-  const versions = names
-    .map((n) => /^([1-9]\d*)\.root\.json$/.exec(n)?.[1])
-    .filter((v): v is string => v !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
+  const versions = tufRootVersions(names);
   if (versions.length === 0) {
     throw new ConfigError([
       `CA_TUF_ROOT_DIR: ${dir} holds no 1.root.json (create it with \`signet tuf root\`)`,

@@ -10,6 +10,7 @@ import {
   publicKeyToPem,
   signTufMetadata,
   tufMetadataBytes,
+  tufRootVersions,
   verifyTufRootHistory,
   writeEncryptedPrivateKey,
 } from '@app/signing';
@@ -130,11 +131,7 @@ async function next(
     throw new UsageError('tuf root needs --root-key and --online-public-key');
   }
   const rootsDir = join(dir, 'roots');
-  const versions = (await readdir(rootsDir))
-    .map((n) => /^([1-9]\d*)\.root\.json$/.exec(n)?.[1])
-    .filter((v): v is string => v !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
+  const versions = tufRootVersions(await readdir(rootsDir));
   if (versions.length === 0) {
     throw new UsageError(`${rootsDir} holds no 1.root.json: run signet tuf init first`);
   }
