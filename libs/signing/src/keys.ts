@@ -134,29 +134,43 @@ const logIdCache = new WeakMap<KeyObject, Uint8Array>();
  * point or key bytes.
  */
 const CANONICAL_SPKI: ReadonlyArray<{
+  readonly algorithm: SignatureAlgorithm;
   readonly prefix: Buffer;
   readonly length: number;
   readonly jwk: (der: Buffer) => JsonWebKey;
 }> = [
   {
     // SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING { 0x04 ‖ x ‖ y } }
+    algorithm: 'ecdsa-p256-sha256',
     prefix: Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex'),
     length: 91,
     jwk: (der) => ecJwk('P-256', der.subarray(27, 59), der.subarray(59)),
   },
   {
     // SEQUENCE { SEQUENCE { id-ecPublicKey, secp384r1 }, BIT STRING { 0x04 ‖ x ‖ y } }
+    algorithm: 'ecdsa-p384-sha384',
     prefix: Buffer.from('3076301006072a8648ce3d020106052b8104002203620004', 'hex'),
     length: 120,
     jwk: (der) => ecJwk('P-384', der.subarray(24, 72), der.subarray(72)),
   },
   {
     // SEQUENCE { SEQUENCE { id-Ed25519 }, BIT STRING { key } }
+    algorithm: 'ed25519',
     prefix: Buffer.from('302a300506032b6570032100', 'hex'),
     length: 44,
     jwk: (der) => ({ kty: 'OKP', crv: 'Ed25519', x: der.subarray(12).toString('base64url') }),
   },
 ];
+
+/**
+ * The SPKI form Node exports for keys of `algorithm` (P-256, P-384, Ed25519): a fixed `prefix`
+ * followed by the point or key bytes, `length` bytes in all; undefined for RSA.
+ */
+export function nodeSpkiFormOf(
+  algorithm: SignatureAlgorithm,
+): { readonly prefix: Buffer; readonly length: number } | undefined {
+  return CANONICAL_SPKI.find((f) => f.algorithm === algorithm);
+}
 
 function ecJwk(crv: string, x: Buffer, y: Buffer): JsonWebKey {
   return { kty: 'EC', crv, x: x.toString('base64url'), y: y.toString('base64url') };

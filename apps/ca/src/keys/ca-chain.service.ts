@@ -72,7 +72,7 @@ export class CaChainService implements OnModuleInit, OnModuleDestroy {
       throw new Error('CA_CHAIN: its first certificate does not hold the public key of CA_KEY');
     }
     const root = this.current[this.current.length - 1]!;
-    verifyChain(issuing.der, this.current.slice(1, -1), [root], new Date());
+    verifyChain(issuing, this.current.slice(1, -1), [root], new Date());
     // Every certificate request returns the chain: encode it once.
     this.currentDer = Object.freeze(this.current.map((c) => c.der));
     this.currentPem = Object.freeze(this.current.map((c) => certificatesToPem([c.der])));

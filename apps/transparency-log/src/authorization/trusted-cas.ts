@@ -1,21 +1,9 @@
-import { verify } from 'node:crypto';
-import { X509Oid, verifyChain, type ParsedCertificate } from '@app/signing';
-
-/** Leaf signature algorithms the shortcut checks itself: ECDSA with SHA-256/384 (RFC 5758 §3.2). */
-const ECDSA_DIGESTS: Readonly<Record<string, 'sha256' | 'sha384'>> = {
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-};
-
-/** Critical leaf extensions the shortcut lets through; verifyChain understands at least these. */
-const PLAIN_CRITICAL = new Set<string>([
-  X509Oid.keyUsage,
-  X509Oid.basicConstraints,
-  X509Oid.subjectAltName,
-  X509Oid.extendedKeyUsage,
-  X509Oid.subjectKeyIdentifier,
-  X509Oid.authorityKeyIdentifier,
-]);
+import {
+  certificateSignedBy,
+  hasOnlyUnderstoodCriticalExtensions,
+  verifyChain,
+  type ParsedCertificate,
+} from '@app/signing';
 
 /** The certificates above the leaf that verifyChain validated once, and when all are valid. */
 interface UpperPath {
@@ -35,8 +23,8 @@ const equal = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
  * the pool alone), and its signature, CA and path-length checks do not depend on the time: once
  * verifyChain has accepted one leaf of an issuer, only that path's validity windows are checked
  * again. Anything else (an issuer seen for the first time, any failed check, a leaf that is
- * itself one of the CA certificates, another signature algorithm or an unusual critical
- * extension) goes through verifyChain itself, which then also gives the error.
+ * itself one of the CA certificates, or a critical extension verifyChain does not understand)
+ * goes through verifyChain itself, which then also gives the error.
  */
 export class TrustedCas {
   readonly roots: readonly ParsedCertificate[];
@@ -67,11 +55,11 @@ export class TrustedCas {
       time <= leaf.notAfter.getTime() &&
       upper.notBefore <= time &&
       time <= upper.notAfter &&
-      leaf.extensions.every((e) => !e.critical || PLAIN_CRITICAL.has(e.oid))
+      hasOnlyUnderstoodCriticalExtensions(leaf)
     ) {
       return;
     }
-    const path = verifyChain(leaf.der, this.intermediates, this.roots, at);
+    const path = verifyChain(leaf, this.intermediates, this.roots, at);
     if (issuer === undefined || path[1] !== issuer) return;
     const above = path.slice(1);
     this.validated.set(issuer, {
@@ -82,24 +70,13 @@ export class TrustedCas {
 
   /** verifyChain's issuer search for a leaf outside the pool; undefined when it cannot decide. */
   private issuerOf(leaf: ParsedCertificate): ParsedCertificate | undefined {
-    const digest = ECDSA_DIGESTS[leaf.signatureAlgorithm];
-    if (digest === undefined || this.pool.some((c) => equal(c.der, leaf.der))) return undefined;
+    if (this.pool.some((c) => equal(c.der, leaf.der))) return undefined;
     return this.pool.find(
       (c) =>
-        equal(c.subject, leaf.issuer) &&
         (leaf.authorityKeyId === undefined ||
           c.subjectKeyId === undefined ||
           equal(c.subjectKeyId, leaf.authorityKeyId)) &&
-        c.publicKey.asymmetricKeyType === 'ec' &&
-        verifies(digest, leaf, c),
+        certificateSignedBy(leaf, c),
     );
-  }
-}
-
-function verifies(digest: string, leaf: ParsedCertificate, issuer: ParsedCertificate): boolean {
-  try {
-    return verify(digest, leaf.tbsCertificate, issuer.publicKey, leaf.signatureValue);
-  } catch {
-    return false;
   }
 }

@@ -1,7 +1,13 @@
 import { X509Certificate } from 'node:crypto';
-import { buildLeaf, parseCertificate, verifyChain, type ParsedCertificate } from '@app/signing';
+import {
+  buildLeaf,
+  certificateSignedBy as signedBy,
+  parseCertificate,
+  verifyChain,
+  type ParsedCertificate,
+} from '@app/signing';
 import { testLeafRequest, testPki, type TestPki } from '@app/signing/x509/testing';
-import { CaTrust, signedBy } from './ca-trust';
+import { CaTrust } from './ca-trust';
 
 const b64 = (der: Uint8Array) => Buffer.from(der).toString('base64');
 const DAY = 86_400_000;

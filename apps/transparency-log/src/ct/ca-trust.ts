@@ -1,11 +1,5 @@
-import { createHash, verify, X509Certificate } from 'node:crypto';
-import { verifyChain, type ParsedCertificate } from '@app/signing';
-
-/** Certificate signature algorithms checked over the TBS directly: ECDSA (RFC 5758 §3.2). */
-const ECDSA_DIGESTS: Readonly<Record<string, 'sha256' | 'sha384'>> = {
-  '1.2.840.10045.4.3.2': 'sha256',
-  '1.2.840.10045.4.3.3': 'sha384',
-};
+import { createHash } from 'node:crypto';
+import { certificateSignedBy, verifyChain, type ParsedCertificate } from '@app/signing';
 
 /** A path verifyChain validated, and when all its certificates are valid. */
 interface ValidatedPath {
@@ -17,25 +11,6 @@ interface ValidatedPath {
 /** Lowercase hex SHA-256 of a certificate's DER. */
 export function certificateFingerprint(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex');
-}
-
-/**
- * Whether `child` names `parent` as its issuer and carries a valid signature by `parent`'s key
- * over its TBSCertificate with its signature algorithm (RFC 5280 §6.1.3 (a)(1)). ECDSA is
- * checked over the TBS bytes the certificate was parsed from, as verifyChain checks every link;
- * other algorithms go through OpenSSL.
- */
-export function signedBy(child: ParsedCertificate, parent: ParsedCertificate): boolean {
-  if (!Buffer.from(child.issuer).equals(Buffer.from(parent.subject))) return false;
-  const digest = ECDSA_DIGESTS[child.signatureAlgorithm];
-  try {
-    if (digest !== undefined && parent.publicKey.asymmetricKeyType === 'ec') {
-      return verify(digest, child.tbsCertificate, parent.publicKey, child.signatureValue);
-    }
-    return new X509Certificate(child.der).verify(parent.publicKey);
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -83,17 +58,18 @@ export class CaTrust {
     );
   }
 
-  /** {@link signedBy}, remembered when both are these CA certificates (as parsed here). */
+  /** `certificateSignedBy`, remembered when both are these CA certificates (as parsed here). */
   signedBy(child: ParsedCertificate, parent: ParsedCertificate): boolean {
     const key = this.key([child, parent]);
-    if (key === undefined) return signedBy(child, parent);
+    if (key === undefined) return certificateSignedBy(child, parent);
     let verdict = this.signatures.get(key);
-    if (verdict === undefined) this.signatures.set(key, (verdict = signedBy(child, parent)));
+    if (verdict === undefined)
+      this.signatures.set(key, (verdict = certificateSignedBy(child, parent)));
     return verdict;
   }
 
   /**
-   * `verifyChain(issuer.der, [...submitted, ...intermediates], roots, at)`: the path from
+   * `verifyChain(issuer, [...submitted, ...intermediates], roots, at)`: the path from
    * `issuer` to a root (issuer first), validated at `at`. Remembered when `issuer` and
    * `submitted` are these CA certificates (as parsed here).
    *
@@ -110,7 +86,7 @@ export class CaTrust {
     if (known !== undefined && known.notBefore <= time && time <= known.notAfter) {
       return known.path.slice();
     }
-    const path = verifyChain(issuer.der, [...submitted, ...this.intermediates], this.roots, at);
+    const path = verifyChain(issuer, [...submitted, ...this.intermediates], this.roots, at);
     if (key !== undefined) {
       this.paths.set(key, {
         path: path.slice(),

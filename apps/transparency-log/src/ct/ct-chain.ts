@@ -1,6 +1,7 @@
 /* What add-chain and add-pre-chain accept (RFC 6962 §4.1, §4.2): a chain, leaf first, whose every
    issuer is one of this instance's CA certificates and which verifies up to one of its roots. */
 import {
+  certificateSignedBy,
   describeCertificate,
   fromBase64,
   parseCertificate,
@@ -9,7 +10,7 @@ import {
   verifyChain,
   X509Oid,
 } from '@app/signing';
-import { type CaTrust, signedBy } from './ca-trust';
+import type { CaTrust } from './ca-trust';
 import { CtError } from './ct.errors';
 
 /** What the leaf must be: a certificate (add-chain) or a precertificate (add-pre-chain). */
@@ -105,10 +106,10 @@ export function verifySubmittedChain(
   });
   if (submission === 'certificate') {
     const intermediates = [...chain.slice(1), ...trust.intermediates];
-    return trusted(() => verifyChain(leaf.der, intermediates, trust.roots, leaf.notBefore));
+    return trusted(() => verifyChain(leaf, intermediates, trust.roots, leaf.notBefore));
   }
   const known = [...trust.roots, ...trust.intermediates];
-  const issuer = chain[1] ?? known.find((k) => signedBy(leaf, k));
+  const issuer = chain[1] ?? known.find((k) => certificateSignedBy(leaf, k));
   if (issuer === undefined) {
     throw new CtError(
       'UNTRUSTED_CHAIN',

@@ -14,6 +14,28 @@ const UNDERSTOOD_CRITICAL = new Set<string>([
   X509Oid.authorityKeyIdentifier,
 ]);
 
+/**
+ * Whether `child` names `parent` as its issuer (byte-equal DER Names) and carries a valid
+ * signature by `parent`'s key over its TBSCertificate, with a signature algorithm
+ * {@link verifyChain} supports (RFC 5280 §6.1.3 (a)(1)).
+ */
+export function certificateSignedBy(child: ParsedCertificate, parent: ParsedCertificate): boolean {
+  return (
+    bytesEqual(child.issuer, parent.subject) &&
+    verifyWithAlgorithmOid(
+      child.signatureAlgorithm,
+      child.tbsCertificate,
+      parent.publicKey,
+      child.signatureValue,
+    )
+  );
+}
+
+/** Whether every critical extension of `certificate` is one {@link verifyChain} understands. */
+export function hasOnlyUnderstoodCriticalExtensions(certificate: ParsedCertificate): boolean {
+  return certificate.extensions.every((e) => !e.critical || UNDERSTOOD_CRITICAL.has(e.oid));
+}
+
 function chainError(message: string): SigningError {
   return new SigningError('INVALID_CHAIN', message);
 }
@@ -30,8 +52,8 @@ function parseLabelled(der: Uint8Array | ParsedCertificate, label: string): Pars
 
 /**
  * Builds and validates the path from `leaf` to one of `roots` at time `at` (RFC 5280 §6.1,
- * restricted to what Sigstore needs). Returns the path, leaf first and trusted root last. CA
- * certificates may be passed pre-parsed, so a verifier with a fixed trust root parses them once.
+ * restricted to what Sigstore needs). Returns the path, leaf first and trusted root last. Any
+ * certificate may be passed pre-parsed, so a verifier with a fixed trust root parses it once.
  *
  * Issuers are found by issuer Name = subject Name (byte-equal DER) and, when both are present,
  * AKI = SKI; among those the first whose key verifies the signature is taken (roots before
@@ -45,7 +67,7 @@ function parseLabelled(der: Uint8Array | ParsedCertificate, label: string): Pars
  * `INVALID_CHAIN` naming the certificate and the failed check otherwise.
  */
 export function verifyChain(
-  leaf: Uint8Array,
+  leaf: Uint8Array | ParsedCertificate,
   intermediates: readonly (Uint8Array | ParsedCertificate)[],
   roots: readonly (Uint8Array | ParsedCertificate)[],
   at: Date,

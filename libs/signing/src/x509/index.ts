@@ -3,7 +3,7 @@
 // ./testing and are deliberately not exported here.
 export { buildIntermediateCertificate, buildRootCertificate } from './ca';
 export type { IntermediateCertificateRequest, RootCertificateRequest } from './ca';
-export { verifyChain } from './chain';
+export { certificateSignedBy, hasOnlyUnderstoodCriticalExtensions, verifyChain } from './chain';
 export {
   ctLogId,
   issuerKeyHash,

@@ -1,26 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { publicKeyToDer, type SignatureAlgorithm } from '@app/signing';
-
-/**
- * The DER SubjectPublicKeyInfo Node exports for a P-256, P-384 (named curve, uncompressed point;
- * RFC 5480 §2) or Ed25519 (RFC 8410 §4) key: a fixed prefix, then the point or key bytes.
- */
-const EXPORT_FORMS: Readonly<
-  Partial<Record<SignatureAlgorithm, { readonly prefix: Buffer; readonly length: number }>>
-> = {
-  // SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING { 0x04 ‖ x ‖ y } }
-  'ecdsa-p256-sha256': {
-    prefix: Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex'),
-    length: 91,
-  },
-  // SEQUENCE { SEQUENCE { id-ecPublicKey, secp384r1 }, BIT STRING { 0x04 ‖ x ‖ y } }
-  'ecdsa-p384-sha384': {
-    prefix: Buffer.from('3076301006072a8648ce3d020106052b8104002203620004', 'hex'),
-    length: 120,
-  },
-  // SEQUENCE { SEQUENCE { id-Ed25519 }, BIT STRING { key } }
-  ed25519: { prefix: Buffer.from('302a300506032b6570032100', 'hex'), length: 44 },
-};
+import { nodeSpkiFormOf, publicKeyToDer, type SignatureAlgorithm } from '@app/signing';
 
 /**
  * Returns the DER SPKI of `publicKey` (a key of `algorithm`) when the key is in its canonical
@@ -38,7 +17,7 @@ export function canonicalSpkiOf(
   algorithm: SignatureAlgorithm,
   spki?: Uint8Array,
 ): Uint8Array | undefined {
-  const form = EXPORT_FORMS[algorithm];
+  const form = nodeSpkiFormOf(algorithm);
   if (form === undefined) return publicKeyToDer(publicKey);
   if (spki !== undefined && inForm(spki, form.prefix, form.length)) return spki;
   const jwk = publicKey.export({ format: 'jwk' });

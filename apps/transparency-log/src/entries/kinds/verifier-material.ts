@@ -85,7 +85,7 @@ function fromCertificates(pem: string, path: string): VerifierMaterial {
   const chain = ders.map((der) => parseCertificate(der));
   const leaf = chain[0]!;
   if (chain.length > 1) {
-    verifyChain(leaf.der, chain.slice(1, -1), chain.slice(-1), leaf.notBefore);
+    verifyChain(leaf, chain.slice(1, -1), chain.slice(-1), leaf.notBefore);
   }
   const key = checkKey(leaf.publicKey, leaf.subjectPublicKeyInfo, path);
   return {
