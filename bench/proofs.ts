@@ -1,15 +1,18 @@
 // Proofs and storage at growing tree sizes: the log is filled by the bulk loader (the log's own
 // integration path), then inclusion and consistency proofs are timed over HTTP (one request at a
-// time) and server-side (TileReader over the database's tiles, read with pg, one reader per proof
-// as a request would use). Storage is measured at the largest size.
+// time) and server-side (TileReader over the database's tiles, read with pg through a TileCache of
+// the log's default size, one reader per proof as a request would use). Storage is measured at the
+// largest size.
 import type { Pool } from 'pg';
 import {
   consistencyNodes,
   inclusionNodes,
   type ProofNodes,
   TILE_HEIGHT,
+  TileCache,
   TileReader,
 } from '@app/merkle';
+import { loadConfig } from '@app/platform';
 import { type CryptoCosts, timeFigure } from './bounds';
 import type { BenchSigner } from './logging';
 import { BulkLoader } from './support/bulk-load';
@@ -89,7 +92,9 @@ export async function runProofsBench(
       const inclusionBound = boundOf(leaves.map((i) => inclusionNodes(i, n)));
       const consistencyBound = boundOf(firsts.map((m) => consistencyNodes(m, n)));
 
-      const getTile = tileGetter(stack.db, treeId);
+      // The log's own read path: its default cache in front of one query per tile.
+      const cache = new TileCache(loadConfig(stack.logEnv).log.tileCacheBytes);
+      const getTile = cache.reader(treeId, tileGetter(stack.db, treeId));
       const inclusion = await latencies(samples, (i) =>
         new TileReader(n, getTile).inclusionProof(leaves[i]!),
       );
@@ -140,7 +145,7 @@ async function activeArtifactTree(db: Pool): Promise<string> {
   return rows[0].id;
 }
 
-/** Reads tiles as the log does: one query per tile, cut to the width the tree size needs. */
+/** Reads tiles as the log does: one query per tile, as stored (at least `width` hashes). */
 function tileGetter(db: Pool, treeId: string) {
   return async (tileLevel: number, tileIndex: bigint, width: number): Promise<Uint8Array> => {
     const { rows } = await db.query<{ hashes: Buffer }>(
@@ -150,7 +155,7 @@ function tileGetter(db: Pool, treeId: string) {
     const hashes = rows[0]?.hashes;
     if (hashes === undefined || hashes.length < width * 32)
       throw new Error(`tile ${tileLevel}/${tileIndex} is missing`);
-    return hashes.subarray(0, width * 32);
+    return hashes;
   };
 }
 

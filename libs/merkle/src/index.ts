@@ -38,3 +38,4 @@ export {
 } from './paths';
 export { decodeEntryBundle, encodeEntryBundle, MAX_ENTRY_SIZE } from './bundle';
 export { type GetTile, TileReader } from './reader';
+export { type ReadStoredTile, TileCache } from './tile-cache';

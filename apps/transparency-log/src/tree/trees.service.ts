@@ -6,7 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { CompactRange, emptyRoot, TileReader } from '@app/merkle';
+import { CompactRange, emptyRoot, TileCache, TileReader } from '@app/merkle';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import { logIdOf, publicKeyToDer, type Signer } from '@app/signing';
 import { LogError } from '../errors';
@@ -59,11 +59,14 @@ const BOOTSTRAP_LOCK = 5_170_221_902;
 export class TreesService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TreesService.name);
   private readonly logs = new Map<TreePurpose, ActiveLog>();
+  private readonly tiles: TileCache;
 
   constructor(
     private readonly repo: TreeRepository,
     @Inject(SIGNET_CONFIG) private readonly config: SignetConfig,
-  ) {}
+  ) {
+    this.tiles = new TileCache(config.log.tileCacheBytes);
+  }
 
   async onModuleInit(): Promise<void> {
     const signings = await openTreeSignings(this.config, this.logger);
@@ -99,18 +102,24 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
     return this.log(purpose).sequencer.submit(entry);
   }
 
-  /** A reader of the tree's tiles as they were at `treeSize` (tiles only ever grow). */
+  /**
+   * A reader of the tree's tiles as they were at `treeSize`, through the process's tile cache
+   * (tiles only ever grow, so a cached prefix stays true).
+   */
   reader(treeId: bigint, treeSize: bigint): TileReader {
-    return new TileReader(treeSize, async (tileLevel, tileIndex, width) => {
-      const hashes = await this.repo.tile(treeId, tileLevel, tileIndex);
-      if (hashes === undefined || hashes.length < width * 32) {
-        throw new LogError(
-          'UNAVAILABLE',
-          `tile ${tileLevel}/${tileIndex} of tree ${treeId} is missing`,
-        );
-      }
-      return hashes.subarray(0, width * 32);
-    });
+    return new TileReader(
+      treeSize,
+      this.tiles.reader(treeId.toString(), async (tileLevel, tileIndex, width) => {
+        const hashes = await this.repo.tile(treeId, tileLevel, tileIndex);
+        if (hashes === undefined || hashes.length < width * 32) {
+          throw new LogError(
+            'UNAVAILABLE',
+            `tile ${tileLevel}/${tileIndex} of tree ${treeId} is missing`,
+          );
+        }
+        return hashes;
+      }),
+    );
   }
 
   private log(purpose: TreePurpose): ActiveLog {

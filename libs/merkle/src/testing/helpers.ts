@@ -72,6 +72,16 @@ export class TileStore {
       throw new Error(`tile ${key} has ${written} hashes, ${width} were asked for`);
     return row.slice(0, width * HASH_SIZE);
   };
+
+  /** Reads a tile as a database stores it: every hash written so far, at least `width`. */
+  readonly readStored = (
+    tileLevel: number,
+    tileIndex: bigint,
+    width: number,
+  ): Promise<Uint8Array> => {
+    const written = this.written.get(`${tileLevel}/${tileIndex}`) ?? 0;
+    return Promise.resolve(this.getTile(tileLevel, tileIndex, Math.max(width, written)));
+  };
 }
 
 /** Returns whether two lists hold the same hashes, without copying (for exhaustive loops). */

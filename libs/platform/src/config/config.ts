@@ -38,6 +38,8 @@ export interface LogSettings {
   readonly maxBodyBytes: number;
   /** Processes serving the log's port (Node cluster); the tree-head lock keeps one writer. */
   readonly workers: number;
+  /** Bytes of hash tiles each log process keeps in memory (0: none). */
+  readonly tileCacheBytes: number;
 }
 
 /** Settings of the certificate authority app. */
@@ -131,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       batchMaxWaitMs: e.LOG_BATCH_MAX_WAIT_MS,
       maxBodyBytes: e.LOG_MAX_BODY_BYTES,
       workers: e.LOG_WORKERS,
+      tileCacheBytes: e.LOG_TILE_CACHE_MB * 1024 * 1024,
     },
     ca: {
       key: keyRef('CA_KEY', e.CA_KEY, e.CA_KEY_PASSPHRASE, e.CA_KEY_PASSPHRASE_FILE),

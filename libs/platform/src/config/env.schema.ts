@@ -28,6 +28,14 @@ const positiveInt = (max: number, fallback: number) =>
     .refine((n) => n >= 1 && n <= max, `must be an integer between 1 and ${max}`)
     .default(fallback);
 
+const nonNegativeInt = (max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be an integer between 0 and ${max}`)
+    .transform(Number)
+    .refine((n) => n <= max, `must be an integer between 0 and ${max}`)
+    .default(fallback);
+
 /**
  * Every environment variable Signet reads, with its default. `.env.example` documents the same
  * list and a test keeps the two equal. Values that may carry secrets are never echoed in errors.
@@ -77,6 +85,7 @@ export const envSchema = z.object({
   LOG_BATCH_MAX_WAIT_MS: positiveInt(10_000, 10),
   LOG_MAX_BODY_BYTES: positiveInt(64 * 1024 * 1024, 128 * 1024),
   LOG_WORKERS: positiveInt(64, 1),
+  LOG_TILE_CACHE_MB: nonNegativeInt(65_536, 64),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
