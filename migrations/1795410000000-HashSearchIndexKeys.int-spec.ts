@@ -1,23 +1,18 @@
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@app/platform';
-import { createTestDatabase, type TestDatabase } from '../test/support/database';
+import {
+  type MigrationHarness,
+  openMigrationHarness,
+  type TestDatabase,
+} from '../test/support/database';
 import { HashSearchIndexKeys1795410000000 } from './1795410000000-HashSearchIndexKeys';
 
 describe(HashSearchIndexKeys1795410000000.name, () => {
+  let harness: MigrationHarness;
   let db: TestDatabase;
-  let dataSource: DataSource;
 
   beforeEach(async () => {
-    db = await createTestDatabase();
-    dataSource = await new DataSource(
-      dataSourceOptions({
-        url: db.url,
-        applicationName: 'signet-test-migration',
-        entities: [],
-        migrations: [],
-      }),
-    ).initialize();
+    harness = await openMigrationHarness();
+    db = harness.db;
     // The table as the migrations before this one left it, holding keys as text.
     await db.query('DROP TABLE search_index');
     await db.query(
@@ -27,10 +22,7 @@ describe(HashSearchIndexKeys1795410000000.name, () => {
       `CREATE TRIGGER "search_index_append_only" BEFORE UPDATE OR DELETE ON "search_index" FOR EACH ROW EXECUTE FUNCTION signet_reject_change()`,
     );
   });
-  afterEach(async () => {
-    await dataSource.destroy();
-    await db.drop();
-  });
+  afterEach(() => harness.close());
 
   it('replaces every stored key by the SHA-256 of its UTF-8 text and keeps the table append-only', async () => {
     const keys = ['sha256:' + 'ab'.repeat(32), 'alice@example.com', 'https://ci.example/ñ'];
@@ -40,12 +32,7 @@ describe(HashSearchIndexKeys1795410000000.name, () => {
         i,
       ]);
     }
-    const runner = dataSource.createQueryRunner();
-    try {
-      await new HashSearchIndexKeys1795410000000().up(runner);
-    } finally {
-      await runner.release();
-    }
+    await harness.run(new HashSearchIndexKeys1795410000000(), 'up');
     const rows = await db.query<{ key_sha256: Buffer; leaf_index: string }>(
       'SELECT key_sha256, leaf_index FROM search_index ORDER BY leaf_index',
     );

@@ -3,6 +3,7 @@ import { CreateCertificateAuthority1795380000000 } from './1795380000000-CreateC
 import { ScopeGlobalIndexByPurpose1795390000000 } from './1795390000000-ScopeGlobalIndexByPurpose';
 import { CreateTufTargetsVersion1795400000000 } from './1795400000000-CreateTufTargetsVersion';
 import { HashSearchIndexKeys1795410000000 } from './1795410000000-HashSearchIndexKeys';
+import { SearchIndexKeyArrays1795420000000 } from './1795420000000-SearchIndexKeyArrays';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
@@ -14,4 +15,5 @@ export const migrations: Array<new () => object> = [
   ScopeGlobalIndexByPurpose1795390000000,
   CreateTufTargetsVersion1795400000000,
   HashSearchIndexKeys1795410000000,
+  SearchIndexKeyArrays1795420000000,
 ];

@@ -167,6 +167,26 @@ describe('transparency log: Rekor v1 entries', () => {
         })
       ).body,
     ).toEqual([]);
+    const hash = `sha256:${signed.digest.toString('hex')}`;
+    expect((await search({ email: 'searcher@example.com', hash, operator: 'and' })).body).toEqual([
+      uuid,
+    ]);
+    expect(
+      (await search({ email: 'nobody@example.com', hash, publicKey, operator: 'or' })).body,
+    ).toEqual([uuid]);
+    expect(
+      (await search({ email: 'nobody@example.com', hash: 'sha256:' + '0'.repeat(64) })).body,
+    ).toEqual([]);
+    // The subject of an e-mail identity is the same key: "and" of a key with itself.
+    expect(
+      (
+        await search({
+          email: 'searcher@example.com',
+          subject: 'Searcher@example.com',
+          operator: 'and',
+        })
+      ).body,
+    ).toEqual([uuid]);
     expect((await search({ hash: 'sha256:abc' })).body).toEqual({
       code: 400,
       message: 'hash must be [sha256:|sha384:|sha512:]<hex digest of the right length>',

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { DataSource, type MigrationInterface } from 'typeorm';
+import { dataSourceOptions } from '@app/platform';
 import { withDatabase } from './state';
 
 export interface TestDatabase {
@@ -52,6 +54,40 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await a.connect();
       await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await a.end();
+    },
+  };
+}
+
+/** A fresh migrated database, and one migration's `up` or `down` run on it as the CLI would. */
+export interface MigrationHarness {
+  readonly db: TestDatabase;
+  run(migration: MigrationInterface, step: 'up' | 'down'): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openMigrationHarness(): Promise<MigrationHarness> {
+  const db = await createTestDatabase();
+  const dataSource = await new DataSource(
+    dataSourceOptions({
+      url: db.url,
+      applicationName: 'signet-test-migration',
+      entities: [],
+      migrations: [],
+    }),
+  ).initialize();
+  return {
+    db,
+    async run(migration, step) {
+      const runner = dataSource.createQueryRunner();
+      try {
+        await migration[step](runner);
+      } finally {
+        await runner.release();
+      }
+    },
+    async close() {
+      await dataSource.destroy();
+      await db.drop();
     },
   };
 }

@@ -48,16 +48,18 @@ export class LogEntryRecord {
 
 /**
  * Search keys of entries (artifact digest, signer identity, key fingerprint), written in the same
- * transaction as the entry so a search never misses a logged entry. A key is stored as the
- * SHA-256 of its UTF-8 text, computed in SQL (`sha256(convert_to(key, 'UTF8'))`) on both write
- * and lookup.
+ * transaction as the entry so a search never misses a logged entry: one row per entry holding the
+ * SHA-256 of each key's UTF-8 text, computed in SQL (`sha256(convert_to(key, 'UTF8'))`) on both
+ * write and lookup, under a GIN index (`IDX_search_index_key_sha256s`, created by its migration:
+ * TypeORM cannot declare GIN indexes, so it is told to leave that one alone).
  */
 @Entity('search_index')
-@Check('CHK_search_index_key_sha256', 'octet_length("key_sha256") = 32')
+@Index('IDX_search_index_key_sha256s', { synchronize: false })
+@Check(
+  'CHK_search_index_key_sha256s',
+  'cardinality("key_sha256s") >= 1 AND signet_are_sha256_digests("key_sha256s")',
+)
 export class SearchIndexRecord {
-  @PrimaryColumn({ name: 'key_sha256', type: 'bytea', primaryKeyConstraintName: 'PK_search_index' })
-  keySha256!: Buffer;
-
   @PrimaryColumn({
     name: 'tree_id',
     type: 'bigint',
@@ -73,4 +75,7 @@ export class SearchIndexRecord {
     primaryKeyConstraintName: 'PK_search_index',
   })
   leafIndex!: bigint;
+
+  @Column({ name: 'key_sha256s', type: 'bytea', array: true })
+  keySha256s!: Buffer[];
 }

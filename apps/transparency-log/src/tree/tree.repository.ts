@@ -149,10 +149,11 @@ export class TreeRepository {
       r.indexKeys.map((key) => [key, r.leafIndex.toString()] as const),
     );
     if (keys.length > 0) {
+      // One row per entry with the digests of its distinct keys.
       await q.query(
-        `INSERT INTO search_index (key_sha256, tree_id, leaf_index)
-         SELECT ${KEY_HASH('k')}, $1::bigint, i FROM unnest($2::text[], $3::bigint[]) AS t(k, i)
-         ON CONFLICT DO NOTHING`,
+        `INSERT INTO search_index (tree_id, leaf_index, key_sha256s)
+         SELECT $1::bigint, i, array_agg(DISTINCT ${KEY_HASH('k')})
+         FROM unnest($2::text[], $3::bigint[]) AS t(k, i) GROUP BY i`,
         [treeId.toString(), keys.map((k) => k[0]), keys.map((k) => k[1])],
       );
     }
@@ -268,7 +269,8 @@ export class TreeRepository {
   async entryByIndexKey(treeId: bigint, key: string): Promise<StoredEntry | undefined> {
     const rows = await this.dataSource.query<EntryRow[]>(
       `SELECT ${ENTRY_COLUMNS} FROM log_entry e WHERE (e.tree_id, e.leaf_index) IN (
-         SELECT tree_id, leaf_index FROM search_index WHERE key_sha256 = ${KEY_HASH('$1')} AND tree_id = $2)
+         SELECT tree_id, leaf_index FROM search_index
+         WHERE key_sha256s @> ARRAY[${KEY_HASH('$1')}] AND tree_id = $2)
        ORDER BY e.leaf_index LIMIT 1`,
       [key, treeId.toString()],
     );
@@ -285,13 +287,14 @@ export class TreeRepository {
 
   /** Entries whose index keys include every key (`and`) or any key (`or`). */
   async search(keys: string[], operator: 'and' | 'or'): Promise<StoredEntry[]> {
+    // `@>` with no keys would match every entry.
+    if (keys.length === 0) return [];
     const rows = await this.dataSource.query<EntryRow[]>(
       `SELECT ${ENTRY_COLUMNS} FROM log_entry e WHERE (e.tree_id, e.leaf_index) IN (
          SELECT tree_id, leaf_index FROM search_index
-         WHERE key_sha256 = ANY(ARRAY(SELECT ${KEY_HASH('k')} FROM unnest($1::text[]) AS k))
-         GROUP BY tree_id, leaf_index HAVING count(DISTINCT key_sha256) >= $2)
+         WHERE key_sha256s ${operator === 'and' ? '@>' : '&&'} ARRAY(SELECT ${KEY_HASH('k')} FROM unnest($1::text[]) AS k))
        ORDER BY e.global_index LIMIT 1000`,
-      [keys, operator === 'and' ? keys.length : 1],
+      [keys],
     );
     return rows.map(toEntry);
   }
