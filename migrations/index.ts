@@ -4,6 +4,7 @@ import { ScopeGlobalIndexByPurpose1795390000000 } from './1795390000000-ScopeGlo
 import { CreateTufTargetsVersion1795400000000 } from './1795400000000-CreateTufTargetsVersion';
 import { HashSearchIndexKeys1795410000000 } from './1795410000000-HashSearchIndexKeys';
 import { SearchIndexKeyArrays1795420000000 } from './1795420000000-SearchIndexKeyArrays';
+import { DeflateEntryBodies1795430000000 } from './1795430000000-DeflateEntryBodies';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
@@ -16,4 +17,5 @@ export const migrations: Array<new () => object> = [
   CreateTufTargetsVersion1795400000000,
   HashSearchIndexKeys1795410000000,
   SearchIndexKeyArrays1795420000000,
+  DeflateEntryBodies1795430000000,
 ];

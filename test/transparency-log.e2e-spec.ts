@@ -89,6 +89,16 @@ describe('transparency log: Rekor v1 entries', () => {
     );
     // …and sigstore-js's.
     verifyWithSigstore(entry, logKey);
+
+    // Stored deflated, about a quarter smaller, and served back as the same canonical bytes.
+    const [stored] = await db.query<{ body_deflated: boolean; length: number }>(
+      'SELECT body_deflated, octet_length(body) AS length FROM log_entry WHERE leaf_hash = $1',
+      [Buffer.from(hashLeaf(body))],
+    );
+    expect(stored?.body_deflated).toBe(true);
+    expect(stored!.length).toBeLessThan(body.length * 0.85);
+    const [, served] = only((await http.get(`/api/v1/log/entries/${uuid}`)).body);
+    expect(served.body).toBe(entry.body);
   });
 
   it('answers an identical entry with 409 and the Location of the existing one, which GET serves', async () => {

@@ -28,8 +28,13 @@ export class LogEntryRecord {
   @Column({ name: 'leaf_hash', type: 'bytea' })
   leafHash!: Buffer;
 
+  /** The canonical body, or its raw DEFLATE (RFC 1951) when `bodyDeflated`. */
   @Column({ type: 'bytea' })
   body!: Buffer;
+
+  /** Whether `body` is stored deflated (when that is smaller); rows from before are raw. */
+  @Column({ name: 'body_deflated', type: 'boolean', default: false })
+  bodyDeflated!: boolean;
 
   @Column({ type: 'text' })
   kind!: string;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { loadBody, type StoredBody } from './stored-body';
 import { LogTree, type TreePurpose } from './tree.entities';
 
 /** A tree with its head, as read for serving. */
@@ -14,7 +15,8 @@ export interface NewEntryRow {
   leafIndex: bigint;
   globalIndex: bigint;
   leafHash: Buffer;
-  body: Buffer;
+  /** The canonical body as stored (see `storeBody`). */
+  storedBody: StoredBody;
   kind: string;
   apiVersion: string;
   integratedTime: bigint;
@@ -40,6 +42,7 @@ interface EntryRow {
   global_index: string;
   leaf_hash: Buffer;
   body: Buffer;
+  body_deflated: boolean;
   kind: string;
   api_version: string;
   integrated_time: string;
@@ -50,7 +53,7 @@ interface EntryRow {
 const KEY_HASH = (text: string) => `sha256(convert_to(${text}, 'UTF8'))`;
 
 const ENTRY_COLUMNS =
-  'tree_id, leaf_index, global_index, leaf_hash, body, kind, api_version, integrated_time, signed_entry_timestamp';
+  'tree_id, leaf_index, global_index, leaf_hash, body, body_deflated, kind, api_version, integrated_time, signed_entry_timestamp';
 
 function toEntry(r: EntryRow): StoredEntry {
   return {
@@ -58,7 +61,7 @@ function toEntry(r: EntryRow): StoredEntry {
     leafIndex: BigInt(r.leaf_index),
     globalIndex: BigInt(r.global_index),
     leafHash: r.leaf_hash,
-    body: r.body,
+    body: loadBody(r.body, r.body_deflated),
     kind: r.kind,
     apiVersion: r.api_version,
     integratedTime: BigInt(r.integrated_time),
@@ -131,13 +134,14 @@ export class TreeRepository {
     const treeId = tree.id;
     await q.query(
       `INSERT INTO log_entry (purpose, ${ENTRY_COLUMNS})
-       SELECT $10::text, $1::bigint, * FROM unnest($2::bigint[], $3::bigint[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::bigint[], $9::bytea[])`,
+       SELECT $11::text, $1::bigint, * FROM unnest($2::bigint[], $3::bigint[], $4::bytea[], $5::bytea[], $6::boolean[], $7::text[], $8::text[], $9::bigint[], $10::bytea[])`,
       [
         treeId.toString(),
         rows.map((r) => r.leafIndex.toString()),
         rows.map((r) => r.globalIndex.toString()),
         rows.map((r) => r.leafHash),
-        rows.map((r) => r.body),
+        rows.map((r) => r.storedBody.bytes),
+        rows.map((r) => r.storedBody.deflated),
         rows.map((r) => r.kind),
         rows.map((r) => r.apiVersion),
         rows.map((r) => r.integratedTime.toString()),

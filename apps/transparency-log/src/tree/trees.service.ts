@@ -12,6 +12,7 @@ import { logIdOf, publicKeyToDer, type Signer } from '@app/signing';
 import { LogError } from '../errors';
 import { BatchProofs } from './batch-proofs';
 import { Sequencer } from './sequencer';
+import { storeBody } from './stored-body';
 import { LogTree, type TreePurpose } from './tree.entities';
 import { type NewEntryRow, TreeRepository } from './tree.repository';
 import { close, openTreeSignings } from './tree-keys';
@@ -193,6 +194,8 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
     { tree, signing }: ActiveLog,
     batch: PreparedEntry[],
   ): Promise<Integrated[]> {
+    // Compressed before the tree head is locked: the lock is held only for what needs it.
+    const bodies = batch.map((entry) => storeBody(entry.body));
     return this.repo.transaction(async (q) => {
       const head = await this.repo.head(tree, q, true);
       const existing = await this.repo.existing(
@@ -213,7 +216,7 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
       const rows: NewEntryRow[] = [];
       const results: Integrated[] = [];
       const added: PreparedEntry[] = [];
-      for (const entry of batch) {
+      for (const [i, entry] of batch.entries()) {
         const hex = entry.leafHash.toString('hex');
         const seen = existing.get(hex);
         if (seen !== undefined) {
@@ -238,7 +241,14 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
           logId: tree.logId,
           globalIndex,
         });
-        rows.push({ ...entry, leafIndex, globalIndex, integratedTime, signedEntryTimestamp });
+        rows.push({
+          ...entry,
+          storedBody: bodies[i]!,
+          leafIndex,
+          globalIndex,
+          integratedTime,
+          signedEntryTimestamp,
+        });
         results.push({ duplicate: false, leafIndex, integratedTime, signedEntryTimestamp });
         added.push(entry);
       }
