@@ -5,12 +5,13 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import {
   ConfigError,
+  createOnce,
   developmentSigner,
   openSigner,
   SIGNET_CONFIG,
@@ -174,15 +175,10 @@ async function developmentChain(
     notBefore,
     notAfter,
   });
-  const tmp = `${chainPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, certificatesToPem([intermediateDer, rootDer]), { flag: 'wx' });
-  try {
-    await link(tmp, chainPath);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  } finally {
-    await unlink(tmp);
-  }
+  // A process that started at the same time may have written its chain first: keep that one.
+  await createOnce(chainPath, (tmp) =>
+    writeFile(tmp, certificatesToPem([intermediateDer, rootDer]), { flag: 'wx' }),
+  );
   const chain = certificatesFromPem(await readFile(chainPath, 'utf8')).map((der) =>
     parseCertificate(der),
   );

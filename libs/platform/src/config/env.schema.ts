@@ -20,21 +20,16 @@ const postgresUrl = z
     'must be a postgres:// or postgresql:// URL',
   );
 
-const positiveInt = (max: number, fallback: number) =>
+/** An integer between `min` and `max`, given in decimal digits. */
+const intInRange = (min: number, max: number, fallback: number) =>
   z
     .string()
-    .regex(/^\d+$/, `must be an integer between 1 and ${max}`)
+    .regex(/^\d+$/, `must be an integer between ${min} and ${max}`)
     .transform(Number)
-    .refine((n) => n >= 1 && n <= max, `must be an integer between 1 and ${max}`)
+    .refine((n) => n >= min && n <= max, `must be an integer between ${min} and ${max}`)
     .default(fallback);
 
-const nonNegativeInt = (max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be an integer between 0 and ${max}`)
-    .transform(Number)
-    .refine((n) => n <= max, `must be an integer between 0 and ${max}`)
-    .default(fallback);
+const positiveInt = (max: number, fallback: number) => intInRange(1, max, fallback);
 
 /**
  * Every environment variable Signet reads, with its default. `.env.example` documents the same
@@ -85,7 +80,7 @@ export const envSchema = z.object({
   LOG_BATCH_MAX_WAIT_MS: positiveInt(10_000, 10),
   LOG_MAX_BODY_BYTES: positiveInt(64 * 1024 * 1024, 128 * 1024),
   LOG_WORKERS: positiveInt(64, 1),
-  LOG_TILE_CACHE_MB: nonNegativeInt(65_536, 64),
+  LOG_TILE_CACHE_MB: intInRange(0, 65_536, 64),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
