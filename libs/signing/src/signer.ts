@@ -21,6 +21,8 @@ export interface Signer {
   readonly publicKey: KeyObject;
   /** Signs `data` (the message, not a digest) and returns the signature in the algorithm's encoding. */
   sign(data: Uint8Array): Promise<Uint8Array>;
+  /** Releases what the signer holds (a PKCS#11 session); signers holding nothing omit it. */
+  close?(): Promise<void> | void;
 }
 
 /** Node's digest name for an algorithm, or `null` for Ed25519 (which hashes internally). */

@@ -86,7 +86,7 @@ export class CaChainService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await (this.issuingSigner as Signer & { close?: () => Promise<void> | void }).close?.();
+    await this.issuingSigner.close?.();
   }
 
   get signer(): Signer {

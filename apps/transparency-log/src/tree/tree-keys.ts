@@ -49,5 +49,5 @@ export async function openTreeSignings(
 
 /** Releases a signer's resources (a PKCS#11 session), if it holds any. */
 export async function close(signer: Signer): Promise<void> {
-  await (signer as Signer & { close?: () => void | Promise<void> }).close?.();
+  await signer.close?.();
 }
