@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ConfigError, PlatformModule, SIGNET_CONFIG, type SignetConfig } from '@app/platform';
+import { ConfigError, PlatformModule, type SignetConfig } from '@app/platform';
 import { migrations } from '../../../migrations';
 import { caEntities } from './entities';
 import { caErrorFilter } from './http/ca-error.filter';
@@ -15,7 +15,8 @@ import { TufController } from './tuf/tuf.controller';
 import { TufRepositoryService } from './tuf/tuf-repository.service';
 import { POLICY_LIMITS, PolicyService, RulesRepository } from './policy';
 
-const REQUEST_BODY_LIMIT = 64 * 1024;
+/** Largest request body the CA accepts. */
+export const CA_BODY_LIMIT = 64 * 1024;
 
 @Module({})
 export class CaModule {
@@ -48,15 +49,8 @@ export class CaModule {
         TrustedRootService,
         TufRepositoryService,
         IssuanceService,
-        {
-          provide: APP_FILTER,
-          useFactory: () => caErrorFilter(REQUEST_BODY_LIMIT),
-          inject: [SIGNET_CONFIG],
-        },
+        { provide: APP_FILTER, useValue: caErrorFilter(CA_BODY_LIMIT) },
       ],
     };
   }
 }
-
-/** Largest request body the CA accepts. */
-export const CA_BODY_LIMIT = REQUEST_BODY_LIMIT;

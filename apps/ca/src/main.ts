@@ -8,12 +8,6 @@ async function main(config: SignetConfig): Promise<void> {
 }
 
 // Checked once, in the primary, so that a mistake is reported once.
-const config = configOrExit();
-if (config.databaseUrl === undefined) {
-  process.stderr.write(
-    'Invalid configuration:\n  - DATABASE_URL: required when the app runs on its own (npm start provides one)\n',
-  );
-  process.exit(2);
-}
+const config = configOrExit({ requireDatabase: true });
 // Stateless but for Postgres (rate limits are per process): CA_WORKERS processes share the port.
 runWorkers(config.ca.workers, 'CA', () => main(config));

@@ -16,13 +16,7 @@ async function main(config: SignetConfig): Promise<void> {
 }
 
 // Checked once, in the primary, so that a mistake is reported once.
-const config = configOrExit();
-if (config.databaseUrl === undefined) {
-  process.stderr.write(
-    'Invalid configuration:\n  - DATABASE_URL: required when the app runs on its own (npm start provides one)\n',
-  );
-  process.exit(2);
-}
+const config = configOrExit({ requireDatabase: true });
 // LOG_WORKERS processes share the port; each batch still takes the tree head FOR UPDATE, so the
 // tree has one writer at a time (test/log-concurrency runs three processes on one database).
 runWorkers(config.log.workers, 'log', () => main(config));

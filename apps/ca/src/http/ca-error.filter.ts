@@ -3,23 +3,22 @@ import { CaError, type CaErrorCode } from '../errors';
 import { IdentityError, type IdentityErrorCode } from '../identity';
 import { PolicyError, type PolicyErrorCode } from '../policy';
 
-/** [HTTP status, gRPC code] of each domain error (Fulcio's error body carries the gRPC code). */
-type Status = readonly [number, number];
-const INVALID: Status = [400, 3];
-const UNAUTHENTICATED: Status = [401, 16];
-const DENIED: Status = [403, 7];
+/** HTTP status of each domain error; the body's gRPC code follows from it (GRPC_OF_HTTP). */
+const INVALID = 400;
+const UNAUTHENTICATED = 401;
+const DENIED = 403;
 
-const CA: Record<CaErrorCode, Status> = {
+const CA: Record<CaErrorCode, number> = {
   INVALID_REQUEST: INVALID,
   INVALID_KEY: INVALID,
   INVALID_PROOF_OF_POSSESSION: INVALID,
   INVALID_CSR: INVALID,
-  NOT_FOUND: [404, 5],
-  RATE_LIMITED: [429, 8],
-  UNAVAILABLE: [503, 14],
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
 };
 
-const IDENTITY: Record<IdentityErrorCode, Status> = {
+const IDENTITY: Record<IdentityErrorCode, number> = {
   MALFORMED_TOKEN: UNAUTHENTICATED,
   TOKEN_TOO_LARGE: INVALID,
   UNKNOWN_ISSUER: UNAUTHENTICATED,
@@ -31,10 +30,10 @@ const IDENTITY: Record<IdentityErrorCode, Status> = {
   MISSING_CLAIM: UNAUTHENTICATED,
   INVALID_CLAIM: UNAUTHENTICATED,
   EMAIL_NOT_VERIFIED: UNAUTHENTICATED,
-  ISSUER_UNAVAILABLE: [503, 14],
+  ISSUER_UNAVAILABLE: 503,
 };
 
-const POLICY: Record<PolicyErrorCode, Status> = { DENIED, KEY_ALGORITHM_NOT_ALLOWED: DENIED };
+const POLICY: Record<PolicyErrorCode, number> = { DENIED, KEY_ALGORITHM_NOT_ALLOWED: DENIED };
 
 const GRPC_OF_HTTP: Record<number, number> = {
   400: 3,
@@ -48,11 +47,7 @@ const GRPC_OF_HTTP: Record<number, number> = {
 };
 
 function answer(err: unknown): ErrorAnswer | undefined {
-  const of = (
-    [status]: Status,
-    message: string,
-    headers?: Record<string, string>,
-  ): ErrorAnswer => ({
+  const of = (status: number, message: string, headers?: Record<string, string>): ErrorAnswer => ({
     status,
     message,
     headers,

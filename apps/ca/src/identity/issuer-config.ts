@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { fieldPath } from '@app/platform';
 import { checkIssuerUrl, checkSameDomain, checkWildcardUrl } from './issuer-url';
 
 /** The issuer types, with Fulcio's names and semantics (`pkg/config/config.go`). */
-export const ISSUER_TYPES = [
+const ISSUER_TYPES = [
   'email',
   'github-workflow',
   'gitlab-pipeline',
@@ -75,15 +76,10 @@ export function parseIssuers(raw: unknown): IssuerConfig[] {
   if (raw === undefined || raw === null) return [];
   const result = issuersSchema.safeParse(raw);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`);
-  throw new Error(lines.join('\n'));
-}
-
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
-    'issuers',
+  const lines = result.error.issues.map(
+    (issue) => `${fieldPath('issuers', issue.path)}: ${issue.message}`,
   );
+  throw new Error(lines.join('\n'));
 }
 
 function problemsOf(issuer: IssuerConfig): Problem[] {

@@ -7,7 +7,7 @@ import { buildPrincipal, type Principal } from './principal';
 import { verificationError } from './token-errors';
 
 /** Signature algorithms accepted in ID tokens; `none` and the HMAC family never are. */
-export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'EdDSA'] as const;
+const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'EdDSA'] as const;
 
 /** Tuning of {@link OidcVerifier}; every field has a default. */
 export interface OidcVerifierOptions {

@@ -1,15 +1,9 @@
+import type { LeafSubjectAltName } from '@app/signing';
 import { definedEntries, type Claims } from './claims';
 import { githubWorkflowIdentity, gitlabPipelineIdentity } from './ci-principals';
 import { IdentityError, quote } from './identity.error';
 import type { IssuerConfig, IssuerType } from './issuer-config';
 import { FulcioOid as Oid } from './oids';
-
-/** The subject alternative name a certificate for this identity carries. */
-export interface SubjectAltName {
-  /** `otherName` is Sigstore's username form (OID 1.3.6.1.4.1.57264.1.7, UTF8String `user!domain`). */
-  type: 'email' | 'uri' | 'otherName';
-  value: string;
-}
 
 /** A verified identity: who the token says the caller is, and what their certificate will say. */
 export interface Principal {
@@ -23,7 +17,8 @@ export interface Principal {
    * sigstore-js and cosign sign), else `sub`.
    */
   challenge: string;
-  san: SubjectAltName;
+  /** The subject alternative name the certificate will carry. */
+  san: LeafSubjectAltName;
   /** Fulcio OID (dotted) → value: always `.1` and `.8` (issuer) and `.24` (sub); CI types add more. */
   extensions: Record<string, string>;
   /** Every verified claim, for IAM rules. */
@@ -66,7 +61,7 @@ function identityOf(
   issuer: string,
   subject: string,
   claims: Claims,
-): { san: SubjectAltName; extensions: Record<string, string | undefined> } {
+): { san: LeafSubjectAltName; extensions: Record<string, string | undefined> } {
   switch (config.type) {
     case 'email':
       return { san: { type: 'email', value: verifiedEmail(config, claims) }, extensions: {} };

@@ -1,10 +1,7 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { publicKeyFromSpki } from '@app/signing';
 import { CaError } from '../errors';
-
-/** Client key algorithms the CA certifies, named as IAM rules name them. */
-export type KeyAlgorithm =
-  'ecdsa-p256' | 'ecdsa-p384' | 'ecdsa-p521' | 'ed25519' | 'rsa-2048' | 'rsa-3072' | 'rsa-4096';
+import type { KeyAlgorithm } from '../policy/rules.config';
 
 const CURVES: Record<string, KeyAlgorithm> = {
   prime256v1: 'ecdsa-p256',

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { createPublicKey } from 'node:crypto';
-import { Pkcs10CertificateRequest } from '@peculiar/x509';
-import { CaError } from '../errors';
-import { keyAlgorithmOf, type KeyAlgorithm } from './client-key';
 import type { KeyObject } from 'node:crypto';
+import { Pkcs10CertificateRequest } from '@peculiar/x509';
+import { publicKeyFromSpki } from '@app/signing';
+import { CaError } from '../errors';
+import type { KeyAlgorithm } from '../policy/rules.config';
+import { keyAlgorithmOf } from './client-key';
 
 /**
  * Parses `certificateSigningRequest` (base64 of a PEM PKCS#10, as Fulcio's JSON gateway sends
@@ -21,21 +22,16 @@ export async function parseCsr(
   }
   let csr: Pkcs10CertificateRequest;
   try {
-    const pem = Buffer.from(value, 'base64').toString('utf8');
-    csr = new Pkcs10CertificateRequest(
-      pem.includes('-----BEGIN') ? pem : Buffer.from(value, 'base64'),
-    );
+    const bytes = Buffer.from(value, 'base64');
+    const pem = bytes.toString('utf8');
+    csr = new Pkcs10CertificateRequest(pem.includes('-----BEGIN') ? pem : bytes);
   } catch {
     throw new CaError(
       'INVALID_CSR',
       'certificateSigningRequest could not be parsed as a PKCS#10 request',
     );
   }
-  const key = createPublicKey({
-    key: Buffer.from(csr.publicKey.rawData),
-    format: 'der',
-    type: 'spki',
-  });
+  const key = publicKeyFromSpki(new Uint8Array(csr.publicKey.rawData));
   const algorithm = keyAlgorithmOf(key, 'certificateSigningRequest');
   let valid: boolean;
   try {

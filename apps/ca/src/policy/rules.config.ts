@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '@app/platform';
+import { ConfigError, fieldPath } from '@app/platform';
 import { compileMatcher, type Wildcard } from './matcher';
 
 /** Key algorithms a rule may allow, named as in `allowedKeyAlgorithms`. */
@@ -115,7 +115,7 @@ export function parseRules(raw: unknown, maxLifetimeSeconds: number): RuleSpec[]
   const parsed = schema.safeParse(raw ?? []);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => `SIGNET_CONFIG: ${fieldPath(i.path)}: ${i.message}`),
+      parsed.error.issues.map((i) => `SIGNET_CONFIG: ${fieldPath('rules', i.path)}: ${i.message}`),
     );
   }
   return parsed.data.map((r) => ({
@@ -129,13 +129,6 @@ export function parseRules(raw: unknown, maxLifetimeSeconds: number): RuleSpec[]
         ? null
         : KEY_ALGORITHMS.filter((a) => r.allowedKeyAlgorithms?.includes(a)),
   }));
-}
-
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`),
-    'rules',
-  );
 }
 
 /** Seconds in `1h30m`, `10m`, `90s`…; undefined when `text` is not such a duration. */

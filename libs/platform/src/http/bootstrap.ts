@@ -5,13 +5,27 @@ import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig, type SignetConfig } from '../config/config';
 import { HttpMetrics } from '../metrics/metrics';
 
+export interface ConfigOrExitOptions {
+  /** Also refuse an unset DATABASE_URL: the app runs on its own, without `npm start` providing one. */
+  requireDatabase?: boolean;
+}
+
 /**
  * Reads and validates configuration from the environment; on error prints which variables are
  * wrong and exits with status 2, before anything starts.
  */
-export function configOrExit(env: NodeJS.ProcessEnv = process.env): SignetConfig {
+export function configOrExit(
+  options: ConfigOrExitOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): SignetConfig {
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    if (options.requireDatabase === true && config.databaseUrl === undefined) {
+      throw new ConfigError([
+        'DATABASE_URL: required when the app runs on its own (npm start provides one)',
+      ]);
+    }
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
