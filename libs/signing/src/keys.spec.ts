@@ -8,6 +8,7 @@ import {
 import {
   fingerprintOf,
   generateKeyPair,
+  hasCanonicalSpki,
   logIdOf,
   parsePublicKey,
   publicKeyFromJwk,
@@ -261,5 +262,69 @@ describe(publicKeyFromSpki.name, () => {
     expect(() => publicKeyFromSpki(Uint8Array.of(0x30, 0x00))).toThrow(
       error('INVALID_KEY', 'public key is not a valid DER SPKI'),
     );
+  });
+});
+
+describe(hasCanonicalSpki.name, () => {
+  /** The reference: the SPKI a JWK round trip gives (what the log compared before). */
+  const roundTrip = (key: KeyObject) =>
+    createPublicKey({ key: key.export({ format: 'jwk' }), format: 'jwk' }).export({
+      type: 'spki',
+      format: 'der',
+    });
+
+  /** `key` re-encoded with its EC point compressed (SEC 1 §2.3.3), as Node keeps it. */
+  function compressed(key: KeyObject, prefixHex: string): { key: KeyObject; spki: Buffer } {
+    const jwk = key.export({ format: 'jwk' });
+    const odd = Buffer.from(jwk.y!, 'base64url').at(-1)! & 1;
+    const spki = Buffer.concat([
+      Buffer.from(prefixHex, 'hex'),
+      Buffer.of(2 + odd),
+      Buffer.from(jwk.x!, 'base64url'),
+    ]);
+    return { key: createPublicKey({ key: spki, format: 'der', type: 'spki' }), spki };
+  }
+
+  const algorithms: SignatureAlgorithm[] = [
+    'ecdsa-p256-sha256',
+    'ecdsa-p384-sha384',
+    'ed25519',
+    'rsa-pkcs1-sha256',
+  ];
+
+  it.each(algorithms)('accepts %s keys, whose SPKI is the round-trip one', (algorithm) => {
+    for (let i = 0; i < 3; i++) {
+      const { publicKey } = generateKeyPair(algorithm, 2048);
+      const expected = roundTrip(publicKey);
+      expect(hasCanonicalSpki(publicKey)).toBe(true);
+      expect(Buffer.from(publicKeyToDer(publicKey))).toEqual(expected);
+      // Parsed from those bytes, it is the same.
+      const parsed = createPublicKey({ key: expected, format: 'der', type: 'spki' });
+      expect(hasCanonicalSpki(parsed)).toBe(true);
+      expect(Buffer.from(publicKeyToDer(parsed))).toEqual(expected);
+      expect(hasCanonicalSpki(publicKeyFromSpki(expected))).toBe(true);
+    }
+  });
+
+  it('refuses compressed P-256 and P-384 points, however they were parsed', () => {
+    const cases = [
+      {
+        algorithm: 'ecdsa-p256-sha256' as const,
+        prefix: '3039301306072a8648ce3d020106082a8648ce3d030107032200',
+      },
+      {
+        algorithm: 'ecdsa-p384-sha384' as const,
+        prefix: '3046301006072a8648ce3d020106052b81040022033200',
+      },
+    ];
+    for (const { algorithm, prefix } of cases) {
+      const { publicKey } = generateKeyPair(algorithm);
+      const { key, spki } = compressed(publicKey, prefix);
+      // The premise: Node exports the compressed form again, unlike the round trip.
+      expect(key.export({ type: 'spki', format: 'der' })).toEqual(spki);
+      expect(roundTrip(key)).not.toEqual(spki);
+      expect(hasCanonicalSpki(key)).toBe(false);
+      expect(hasCanonicalSpki(publicKeyFromSpki(spki))).toBe(false);
+    }
   });
 });

@@ -134,42 +134,46 @@ const logIdCache = new WeakMap<KeyObject, Uint8Array>();
  * point or key bytes.
  */
 const CANONICAL_SPKI: ReadonlyArray<{
-  readonly algorithm: SignatureAlgorithm;
   readonly prefix: Buffer;
   readonly length: number;
   readonly jwk: (der: Buffer) => JsonWebKey;
 }> = [
   {
     // SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING { 0x04 ‖ x ‖ y } }
-    algorithm: 'ecdsa-p256-sha256',
     prefix: Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex'),
     length: 91,
     jwk: (der) => ecJwk('P-256', der.subarray(27, 59), der.subarray(59)),
   },
   {
     // SEQUENCE { SEQUENCE { id-ecPublicKey, secp384r1 }, BIT STRING { 0x04 ‖ x ‖ y } }
-    algorithm: 'ecdsa-p384-sha384',
     prefix: Buffer.from('3076301006072a8648ce3d020106052b8104002203620004', 'hex'),
     length: 120,
     jwk: (der) => ecJwk('P-384', der.subarray(24, 72), der.subarray(72)),
   },
   {
     // SEQUENCE { SEQUENCE { id-Ed25519 }, BIT STRING { key } }
-    algorithm: 'ed25519',
     prefix: Buffer.from('302a300506032b6570032100', 'hex'),
     length: 44,
     jwk: (der) => ({ kty: 'OKP', crv: 'Ed25519', x: der.subarray(12).toString('base64url') }),
   },
 ];
 
+/** The form of {@link CANONICAL_SPKI} `der` is in, if any. */
+function nodeSpkiFormOf(der: Uint8Array): (typeof CANONICAL_SPKI)[number] | undefined {
+  return CANONICAL_SPKI.find(
+    (f) => der.length === f.length && f.prefix.equals(der.subarray(0, f.prefix.length)),
+  );
+}
+
 /**
- * The SPKI form Node exports for keys of `algorithm` (P-256, P-384, Ed25519): a fixed `prefix`
- * followed by the point or key bytes, `length` bytes in all; undefined for RSA.
+ * Whether `publicKey` is in its one canonical SPKI form, the one a JWK round trip gives: an RSA
+ * key always is (its DER is that of (n, e)); a P-256, P-384 or Ed25519 key when its DER is in
+ * the form Node exports (named curve, uncompressed point). Node keeps, and exports again, a
+ * compressed point or explicit curve parameters, which Go's x509 parser (and so Rekor) refuses.
  */
-export function nodeSpkiFormOf(
-  algorithm: SignatureAlgorithm,
-): { readonly prefix: Buffer; readonly length: number } | undefined {
-  return CANONICAL_SPKI.find((f) => f.algorithm === algorithm);
+export function hasCanonicalSpki(publicKey: KeyObject): boolean {
+  if (publicKey.asymmetricKeyType === 'rsa') return true;
+  return nodeSpkiFormOf(publicKeyToDer(publicKey)) !== undefined;
 }
 
 function ecJwk(crv: string, x: Buffer, y: Buffer): JsonWebKey {
@@ -188,9 +192,7 @@ function ecJwk(crv: string, x: Buffer, y: Buffer): JsonWebKey {
  */
 export function publicKeyFromSpki(der: Uint8Array): KeyObject {
   const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
-  const form = CANONICAL_SPKI.find(
-    (f) => bytes.length === f.length && bytes.subarray(0, f.prefix.length).equals(f.prefix),
-  );
+  const form = nodeSpkiFormOf(bytes);
   if (form === undefined) {
     return parseOrThrow(() => createPublicKey({ key: bytes, format: 'der', type: 'spki' }), 'DER');
   }

@@ -2,7 +2,11 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
-import type { SignedCertificateTimestamp } from '@app/signing';
+import {
+  decodeDigitallySigned,
+  type DigitallySigned,
+  type SignedCertificateTimestamp,
+} from '@app/signing';
 import { CaError } from '../errors';
 
 const TIMEOUT_MS = 10_000;
@@ -129,8 +133,11 @@ function toSct(body: AddChainResponse): SignedCertificateTimestamp {
   if (typeof body.timestamp !== 'number' || !Number.isSafeInteger(body.timestamp))
     throw bad('a bad SCT timestamp');
   const logId = Buffer.from(body.id, 'base64');
-  const signed = Buffer.from(body.signature, 'base64');
-  if (logId.length !== 32 || signed.length < 4 || signed.readUInt16BE(2) !== signed.length - 4) {
+  if (logId.length !== 32) throw bad('a malformed SCT signature');
+  let signed: DigitallySigned;
+  try {
+    signed = decodeDigitallySigned(Buffer.from(body.signature, 'base64'));
+  } catch {
     throw bad('a malformed SCT signature');
   }
   return {
@@ -138,8 +145,6 @@ function toSct(body: AddChainResponse): SignedCertificateTimestamp {
     logId,
     timestamp: BigInt(body.timestamp),
     extensions: Buffer.from(typeof body.extensions === 'string' ? body.extensions : '', 'base64'),
-    hashAlgorithm: signed[0]!,
-    signatureAlgorithm: signed[1]!,
-    signature: signed.subarray(4),
+    ...signed,
   };
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import {
   certificatesFromPem,
@@ -9,11 +8,11 @@ import {
   type ParsedCertificate,
 } from '@app/signing';
 import { logFileSettings } from '../config/log-file.config';
+import { CaCertificates } from '../ct/ca-certificates';
+import type { CaTrust } from '../ct/ca-trust';
 import type { EntryVerifier } from '../entries/kinds';
 import { LogError } from '../errors';
 import { TrustedCas } from './trusted-cas';
-
-const REFRESH_MS = 5000;
 
 /**
  * Who may write to this private log (Rekor has no such check: rekor#1598). By default only
@@ -26,11 +25,12 @@ export class WritePolicy {
   private readonly configured: ParsedCertificate[];
   private readonly allowedKeys: Set<string>;
   private trusted: TrustedCas;
-  private loadedAt = 0;
+  /** The instance's CA certificates `trusted` was built from. */
+  private trustedFrom: CaTrust | undefined;
 
   constructor(
     @Inject(SIGNET_CONFIG) config: SignetConfig,
-    private readonly dataSource: DataSource,
+    private readonly cas: CaCertificates,
   ) {
     const settings = logFileSettings(config);
     this.configured = settings.trustedCertificatesPem
@@ -78,21 +78,13 @@ export class WritePolicy {
   }
 
   /**
-   * Re-reads the instance's CA certificates at most every few seconds (a CA may start later);
-   * they are parsed, and their paths validated, again only when the set has changed.
+   * Picks up the instance's CA certificates as CaCertificates re-reads them (a CA may start
+   * later); they are parsed, and their paths validated, again only when the set has changed.
    */
   private async refresh(): Promise<void> {
-    if (Date.now() - this.loadedAt < REFRESH_MS) return;
-    const rows = await this.dataSource.query<Array<{ der: Buffer }>>(
-      'SELECT der FROM ca_certificate',
-    );
-    const current = this.trusted.certificates.slice(this.configured.length);
-    if (rows.length !== current.length || rows.some((r, i) => !r.der.equals(current[i]!.der))) {
-      this.trusted = new TrustedCas([
-        ...this.configured,
-        ...rows.map((r) => parseCertificate(r.der)),
-      ]);
-    }
-    this.loadedAt = Date.now();
+    const instance = await this.cas.trust();
+    if (instance === this.trustedFrom) return;
+    this.trusted = new TrustedCas([...this.configured, ...instance.certificates]);
+    this.trustedFrom = instance;
   }
 }

@@ -1,7 +1,7 @@
 /* How a CT entry is stored and served. The stored body is static-ct-api's TileLeaf, so the
    precertificate and the chain (as fingerprints of `ca_certificate` rows) stay auditable, and
    get-entries can rebuild RFC 6962 §4.6 `leaf_input` and `extra_data` from it. */
-import { TlsReader, vector16, vector24 } from './tls';
+import { SigningError, TlsReader, tlsVector } from '@app/signing';
 
 /** RFC 6962 §3.1 LogEntryType, as stored in `log_entry.kind`. */
 export type CtEntryType = 'x509_entry' | 'precert_entry';
@@ -27,7 +27,7 @@ export function merkleTreeLeafOf(timestampedEntry: Uint8Array): Buffer {
 /**
  * static-ct-api TileLeaf: TimestampedEntry ‖ (precert_entry: ASN.1Cert pre_certificate) ‖
  * Fingerprint certificate_chain<0..2^16-1>. `timestampedEntry` is the MerkleTreeLeaf without
- * its two leading bytes. Throws RangeError for an oversized field.
+ * its two leading bytes. Throws SigningError `INVALID_ENCODING` for an oversized field.
  */
 export function encodeTileLeaf(leaf: {
   timestampedEntry: Uint8Array;
@@ -36,12 +36,17 @@ export function encodeTileLeaf(leaf: {
 }): Buffer {
   return Buffer.concat([
     leaf.timestampedEntry,
-    leaf.precertificate === undefined ? Buffer.alloc(0) : vector24(leaf.precertificate),
-    vector16(Buffer.concat(leaf.chainFingerprints)),
+    leaf.precertificate === undefined
+      ? Buffer.alloc(0)
+      : tlsVector(3, leaf.precertificate, 'precertificate'),
+    tlsVector(2, Buffer.concat(leaf.chainFingerprints), 'certificate chain'),
   ]);
 }
 
-/** Strict inverse of {@link encodeTileLeaf}; throws RangeError naming the malformed field. */
+/**
+ * Strict inverse of {@link encodeTileLeaf}; throws SigningError `INVALID_ENCODING` naming the
+ * malformed field.
+ */
 export function decodeTileLeaf(body: Uint8Array): CtLeaf {
   const reader = new TlsReader(body);
   const timestamp = reader.uint64('timestamp');
@@ -51,13 +56,13 @@ export function decodeTileLeaf(body: Uint8Array): CtLeaf {
   else if (type === 1) {
     reader.take(32, 'issuer key hash');
     reader.vector24('TBS certificate');
-  } else throw new RangeError(`unknown entry type ${type}`);
+  } else throw malformed(`unknown entry type ${type}`);
   reader.vector16('extensions');
   const timestampedEntry = Buffer.from(reader.consumed);
   if (type === 1) certificate = reader.vector24('precertificate');
   const chain = reader.vector16('certificate chain');
   reader.end('the certificate chain');
-  if (chain.length % 32 !== 0) throw new RangeError('the certificate chain is not 32-byte hashes');
+  if (chain.length % 32 !== 0) throw malformed('the certificate chain is not 32-byte hashes');
   const chainFingerprints: Buffer[] = [];
   for (let i = 0; i < chain.length; i += 32) chainFingerprints.push(chain.subarray(i, i + 32));
   return {
@@ -75,8 +80,16 @@ export function decodeTileLeaf(body: Uint8Array): CtLeaf {
  * the precertificate then that chain.
  */
 export function extraData(leaf: CtLeaf, chain: readonly Uint8Array[]): Buffer {
-  const certificateChain = vector24(Buffer.concat(chain.map((der) => vector24(der))));
+  const certificateChain = tlsVector(
+    3,
+    Buffer.concat(chain.map((der) => tlsVector(3, der, 'certificate'))),
+    'certificate chain',
+  );
   return leaf.entryType === 'x509_entry'
     ? certificateChain
-    : Buffer.concat([vector24(leaf.certificate), certificateChain]);
+    : Buffer.concat([tlsVector(3, leaf.certificate, 'precertificate'), certificateChain]);
+}
+
+function malformed(message: string): SigningError {
+  return new SigningError('INVALID_ENCODING', message);
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { encodeDigitallySigned } from '@app/signing';
 import { LogError } from '../errors';
 import type { LogTree } from '../tree/tree.entities';
 import { TreeRepository } from '../tree/tree.repository';
 import { TreesService } from '../tree/trees.service';
 import { CaCertificates } from './ca-certificates';
 import { decodeTileLeaf, extraData, merkleTreeLeafOf } from './ct-entry';
-import { encodeDigitallySigned, type SignedTreeHead, treeHeadFromNote } from './tree-head';
+import { type SignedTreeHead, treeHeadFromNote } from './tree-head';
 
 /** Most entries one get-entries answer holds (RFC 6962 §4.6 lets a log return fewer). */
 export const MAX_GET_ENTRIES = 256;

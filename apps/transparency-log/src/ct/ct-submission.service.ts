@@ -3,10 +3,12 @@ import { createHash } from 'node:crypto';
 import { hashLeaf, MAX_ENTRY_SIZE } from '@app/merkle';
 import {
   type CtLogEntry,
+  decodeDigitallySigned,
+  type DigitallySigned,
+  encodeDigitallySigned,
   merkleTreeLeaf,
   precertEntry,
   signSct,
-  type SignedCertificateTimestamp,
 } from '@app/signing';
 import { TreeRepository } from '../tree/tree.repository';
 import { TreesService } from '../tree/trees.service';
@@ -14,7 +16,6 @@ import { CaCertificates } from './ca-certificates';
 import { type CtSubmission, parseChainRequest, verifySubmittedChain } from './ct-chain';
 import { decodeTileLeaf, encodeTileLeaf } from './ct-entry';
 import { CtError } from './ct.errors';
-import { decodeDigitallySigned, encodeDigitallySigned } from './tree-head';
 
 /** RFC 6962 §4.1 AddChainResponse. */
 export interface AddChainResponse {
@@ -105,11 +106,7 @@ function sha256(bytes: Uint8Array): Buffer {
   return createHash('sha256').update(bytes).digest();
 }
 
-function response(
-  logId: Buffer,
-  timestamp: bigint,
-  signed: Pick<SignedCertificateTimestamp, 'hashAlgorithm' | 'signatureAlgorithm' | 'signature'>,
-): AddChainResponse {
+function response(logId: Buffer, timestamp: bigint, signed: DigitallySigned): AddChainResponse {
   return {
     sct_version: 0,
     id: logId.toString('base64'),

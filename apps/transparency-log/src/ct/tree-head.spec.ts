@@ -2,8 +2,6 @@ import { createHash, verify } from 'node:crypto';
 import { ctLogId, formatCheckpoint, openCheckpoint, signNote } from '@app/signing';
 import { testSigner } from '@app/signing/x509/testing';
 import {
-  decodeDigitallySigned,
-  encodeDigitallySigned,
   rfc6962NoteKeyId,
   rfc6962NoteSigner,
   rfc6962NoteVerifier,
@@ -44,17 +42,6 @@ describe(`${signTreeHead.name} and ${rfc6962NoteSigner.name} (RFC 6962 §3.5, st
     await expect(signTreeHead(testSigner('ed25519'), head)).rejects.toThrow(
       'a CT log key must be ECDSA P-256, not ed25519',
     );
-  });
-
-  it('encodes DigitallySigned as hash ‖ signature algorithm ‖ uint16 length ‖ signature', () => {
-    const ds = { hashAlgorithm: 4, signatureAlgorithm: 3, signature: Buffer.from('abc') };
-    const bytes = encodeDigitallySigned(ds);
-    expect(bytes.toString('hex')).toBe('04030003616263');
-    expect(decodeDigitallySigned(bytes)).toEqual(ds);
-    expect(() => decodeDigitallySigned(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(
-      '1 trailing bytes after the signature',
-    );
-    expect(() => decodeDigitallySigned(bytes.subarray(0, 5))).toThrow('truncated signature');
   });
 
   it('carries the tree head in a checkpoint note as an RFC6962NoteSignature', async () => {

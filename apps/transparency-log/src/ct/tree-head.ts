@@ -2,24 +2,18 @@
    static-ct-api RFC6962NoteSignature, so one stored note yields both `get-sth` and a checkpoint. */
 import { createHash, type KeyObject } from 'node:crypto';
 import {
+  decodeDigitallySigned,
+  type DigitallySigned,
+  encodeDigitallySigned,
   type NoteSigner,
   type NoteVerifier,
   parseCheckpoint,
   parseNote,
   type Signer,
+  TlsReader,
+  tlsUint64,
   verifySignature,
 } from '@app/signing';
-import { TlsReader, uint64, vector16 } from './tls';
-
-/** RFC 5246 §4.7 `digitally-signed` as RFC 6962 uses it: TLS algorithm codes and the signature. */
-export interface DigitallySigned {
-  /** TLS HashAlgorithm: sha256(4). */
-  readonly hashAlgorithm: number;
-  /** TLS SignatureAlgorithm: ecdsa(3). */
-  readonly signatureAlgorithm: number;
-  /** DER ECDSA-Sig-Value. */
-  readonly signature: Uint8Array;
-}
 
 /** An RFC 6962 §3.5 tree head: what `get-sth` serves. */
 export interface SignedTreeHead {
@@ -33,26 +27,6 @@ export interface SignedTreeHead {
 /** static-ct-api's signature type byte of RFC6962NoteSignature. */
 const RFC6962_NOTE_SIGNATURE = 0x05;
 
-/** hash_algorithm ‖ signature_algorithm ‖ signature<0..2^16-1>. */
-export function encodeDigitallySigned(ds: DigitallySigned): Buffer {
-  return Buffer.concat([
-    Buffer.from([ds.hashAlgorithm, ds.signatureAlgorithm]),
-    vector16(ds.signature),
-  ]);
-}
-
-/** Strict inverse of {@link encodeDigitallySigned}; throws RangeError when malformed. */
-export function decodeDigitallySigned(bytes: Uint8Array): DigitallySigned {
-  const reader = new TlsReader(bytes);
-  const ds = {
-    hashAlgorithm: reader.uint8('hash algorithm'),
-    signatureAlgorithm: reader.uint8('signature algorithm'),
-    signature: reader.vector16('signature'),
-  };
-  reader.end('the signature');
-  return ds;
-}
-
 /**
  * The bytes a TreeHeadSignature covers (RFC 6962 §3.5): version v1(0) ‖ signature_type
  * tree_hash(1) ‖ uint64 timestamp ‖ uint64 tree_size ‖ sha256_root_hash[32].
@@ -65,8 +39,8 @@ export function treeHeadSignatureInput(head: {
   if (head.rootHash.length !== 32) throw new RangeError('the root hash must be 32 bytes');
   return Buffer.concat([
     Buffer.from([0, 1]),
-    uint64(head.timestamp),
-    uint64(head.treeSize),
+    tlsUint64(head.timestamp),
+    tlsUint64(head.treeSize),
     head.rootHash,
   ]);
 }
@@ -128,7 +102,7 @@ export function rfc6962NoteSigner(
     sign: async (text) => {
       const { treeSize, rootHash } = parseCheckpoint(Buffer.from(text).toString('utf8'));
       const signed = await signTreeHead(signer, { timestamp, treeSize, rootHash });
-      return Buffer.concat([uint64(timestamp), encodeDigitallySigned(signed)]);
+      return Buffer.concat([tlsUint64(timestamp), encodeDigitallySigned(signed)]);
     },
   };
 }
@@ -169,10 +143,5 @@ function treeHead(text: string, noteSignature: Uint8Array): SignedTreeHead {
   const { treeSize, rootHash } = parseCheckpoint(text);
   const reader = new TlsReader(noteSignature);
   const timestamp = reader.uint64('timestamp');
-  return {
-    treeSize,
-    rootHash,
-    timestamp,
-    signature: decodeDigitallySigned(reader.take(reader.remaining, 'signature')),
-  };
+  return { treeSize, rootHash, timestamp, signature: decodeDigitallySigned(reader.rest()) };
 }

@@ -6,7 +6,7 @@ import { concatBytes, hex, bytesEqual } from './der';
 import { subjectPublicKeyInfoOf } from './issue';
 import { X509Oid } from './oids';
 import { asParsedCertificate, type CertificateInput } from './parse';
-import type { SignedCertificateTimestamp } from './sct';
+import { type SignedCertificateTimestamp, tlsUint16, tlsUint64, tlsVector } from './sct';
 import { tbsFields, encodeTbs } from './tbs';
 
 /**
@@ -56,20 +56,6 @@ function encodingError(message: string): never {
   throw new SigningError('INVALID_ENCODING', message);
 }
 
-function uint16(n: number): Uint8Array {
-  return Uint8Array.of(n >> 8, n & 0xff);
-}
-
-/** `opaque x<1..2^24-1>` (RFC 6962 ASN.1Cert and TBSCertificate). */
-function vector24(bytes: Uint8Array, what: string): Uint8Array {
-  if (bytes.length < 1 || bytes.length > 0xffffff)
-    encodingError(`${what} length ${bytes.length} out of range`);
-  return concatBytes(
-    Uint8Array.of(bytes.length >> 16, (bytes.length >> 8) & 0xff, bytes.length & 0xff),
-    bytes,
-  );
-}
-
 function timestampedEntry({
   timestamp,
   entry,
@@ -78,20 +64,19 @@ function timestampedEntry({
   if (timestamp < 0n || timestamp > 0xffffffffffffffffn)
     encodingError('timestamp out of uint64 range');
   if (extensions.length > 0xffff) encodingError('CtExtensions longer than 65535 bytes');
-  const time = new Uint8Array(8);
-  new DataView(time.buffer).setBigUint64(0, timestamp);
   let signedEntry: Uint8Array;
   if (entry.type === 'x509') {
-    signedEntry = concatBytes(uint16(0), vector24(entry.certificate, 'certificate'));
+    // ASN.1Cert and TBSCertificate are `opaque <1..2^24-1>`.
+    signedEntry = concatBytes(tlsUint16(0), tlsVector(3, entry.certificate, 'certificate', 1));
   } else {
     if (entry.issuerKeyHash.length !== 32) encodingError('issuer_key_hash must be 32 bytes');
     signedEntry = concatBytes(
-      uint16(1),
+      tlsUint16(1),
       entry.issuerKeyHash,
-      vector24(entry.tbsCertificate, 'TBSCertificate'),
+      tlsVector(3, entry.tbsCertificate, 'TBSCertificate', 1),
     );
   }
-  return concatBytes(time, signedEntry, uint16(extensions.length), extensions);
+  return concatBytes(tlsUint64(timestamp), signedEntry, tlsVector(2, extensions, 'CtExtensions'));
 }
 
 /**

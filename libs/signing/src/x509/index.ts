@@ -28,7 +28,17 @@ export type { CertificateInput, ParsedCertificate } from './parse';
 export { certificatesFromPem, certificatesToPem } from './pem';
 export { subjectAltNames } from './san';
 export type { LeafSubjectAltName, SubjectAltNameEntry } from './san';
-export { decodeSct, decodeSctList, embeddedScts, encodeSct, encodeSctList } from './sct';
-export type { SignedCertificateTimestamp } from './sct';
-export { tbsWithoutExtension } from './tbs';
+export {
+  decodeDigitallySigned,
+  decodeSct,
+  decodeSctList,
+  embeddedScts,
+  encodeDigitallySigned,
+  encodeSct,
+  encodeSctList,
+  TlsReader,
+  tlsUint64,
+  tlsVector,
+} from './sct';
+export type { DigitallySigned, SignedCertificateTimestamp } from './sct';
 export type { RawExtension } from './tbs';

@@ -2,8 +2,10 @@ import { signingError } from './matchers';
 import fc from 'fast-check';
 
 import {
+  decodeDigitallySigned,
   decodeSct,
   decodeSctList,
+  encodeDigitallySigned,
   encodeSct,
   encodeSctList,
   type SignedCertificateTimestamp,
@@ -132,5 +134,18 @@ describe(decodeSctList.name, () => {
     ['00', 'truncated SCT list length'],
   ])('rejects %s', (input, message) => {
     expect(() => decodeSctList(bytes(input))).toThrow(encodingError(message));
+  });
+});
+
+describe(`${encodeDigitallySigned.name} and ${decodeDigitallySigned.name}`, () => {
+  it('encodes DigitallySigned as hash ‖ signature algorithm ‖ uint16 length ‖ signature', () => {
+    const ds = { hashAlgorithm: 4, signatureAlgorithm: 3, signature: Buffer.from('abc') };
+    const bytes = encodeDigitallySigned(ds);
+    expect(bytes.toString('hex')).toBe('04030003616263');
+    expect(decodeDigitallySigned(bytes)).toEqual(ds);
+    expect(() => decodeDigitallySigned(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(
+      '1 trailing bytes after the signature',
+    );
+    expect(() => decodeDigitallySigned(bytes.subarray(0, 5))).toThrow('truncated signature');
   });
 });

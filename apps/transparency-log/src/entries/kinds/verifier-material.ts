@@ -1,9 +1,11 @@
 // The verification material of an entry: a base64 PEM certificate (or chain, leaf first) or PEM
 // public key, as Rekor's x509 PublicKey type reads it (rekor:pkg/pki/x509/x509.go).
-import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import {
   certificatesFromPem,
   certificatesToPem,
+  fingerprintOf,
+  hasCanonicalSpki,
   parseCertificate,
   parsePublicKey,
   preAuthEncoding,
@@ -17,7 +19,6 @@ import {
   type SignatureAlgorithm,
 } from '@app/signing';
 import { EntryError, type EntryVerifier } from './canonical-entry';
-import { canonicalSpkiOf } from './canonical-spki';
 import { readBase64 } from './fields';
 
 /** Rekor reads at most ten certificates (cryptoutils `UnmarshalCertificatesFromPEMLimited`). */
@@ -87,7 +88,7 @@ function fromCertificates(pem: string, path: string): VerifierMaterial {
   if (chain.length > 1) {
     verifyChain(leaf, chain.slice(1, -1), chain.slice(-1), leaf.notBefore);
   }
-  const key = checkKey(leaf.publicKey, leaf.subjectPublicKeyInfo, path);
+  const key = checkKey(leaf.publicKey, path);
   return {
     pem,
     canonicalPem: certificatesToPem(ders),
@@ -98,7 +99,7 @@ function fromCertificates(pem: string, path: string): VerifierMaterial {
 }
 
 function fromKey(pem: string, publicKey: KeyObject, path: string): VerifierMaterial {
-  const key = checkKey(publicKey, undefined, path);
+  const key = checkKey(publicKey, path);
   return {
     pem,
     canonicalPem: publicKeyToPem(publicKey),
@@ -109,22 +110,19 @@ function fromKey(pem: string, publicKey: KeyObject, path: string): VerifierMater
 }
 
 /**
- * The key's algorithm and fingerprint (hex SHA-256 of its DER SPKI, as `fingerprintOf`), once
- * the key is known to be in its one canonical SPKI form: Go's x509 parser (and so Rekor) refuses
- * compressed EC points, which Node accepts and would re-export compressed. `spki` is the
- * encoding the key was parsed from, when known (a certificate's subjectPublicKeyInfo).
+ * The key's algorithm and fingerprint, once the key is known to be in its one canonical SPKI
+ * form: Go's x509 parser (and so Rekor) refuses compressed EC points, which Node accepts and
+ * would re-export compressed.
  */
 function checkKey(
   publicKey: KeyObject,
-  spki: Uint8Array | undefined,
   path: string,
 ): { algorithm: SignatureAlgorithm; fingerprint: string } {
   const algorithm = signatureAlgorithmOf(publicKey);
-  const canonical = canonicalSpkiOf(publicKey, algorithm, spki);
-  if (canonical === undefined) {
+  if (!hasCanonicalSpki(publicKey)) {
     throw invalidVerifier(path, 'public key is not in canonical SPKI form (compressed EC point?)');
   }
-  return { algorithm, fingerprint: createHash('sha256').update(canonical).digest('hex') };
+  return { algorithm, fingerprint: fingerprintOf(publicKey) };
 }
 
 function sanKeys(leaf: ParsedCertificate): string[] {
