@@ -1,12 +1,12 @@
 // Issuance: concurrent clients calling POST /api/v2/signingCert, each request with a fresh P-256
 // key and its proof of possession (a signature over the token's email), against the CT-off and the
 // CT-on CA. Keys, proofs and tokens are made before the clock starts.
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { cryptoTimeMs, type CryptoCosts, rateFigure, timeFigure } from './bounds';
 import { type CpuCounters, cpuFigures, startCpu } from './support/cpu';
 import { failed, type Figure, progress } from './support/figures';
 import { type Call, describeLoad, HttpClient, type LoadResult, runLoad } from './support/load';
-import { BENCH_EMAIL, type BenchStack } from './support/stack';
+import { BENCH_EMAIL, type BenchStack, benchToken } from './support/stack';
 
 export interface IssuanceOptions {
   quick: boolean;
@@ -16,29 +16,34 @@ const PATH = '/api/v2/signingCert';
 /** At most this many requests are prepared per level (a level may end early when they run out). */
 const MAX_POOL = 20_000;
 
+/** A signingCert request body for `token` with a fresh P-256 key and its proof of possession. */
+export function signingCertRequest(token: string): { body: Buffer; privateKey: KeyObject } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const proof = sign('sha256', Buffer.from(BENCH_EMAIL), { key: privateKey, dsaEncoding: 'der' });
+  const body = Buffer.from(
+    JSON.stringify({
+      credentials: { oidcIdentityToken: token },
+      publicKeyRequest: {
+        publicKey: {
+          algorithm: 'ECDSA',
+          content: publicKey.export({ type: 'spki', format: 'pem' }),
+        },
+        proofOfPossession: proof.toString('base64'),
+      },
+    }),
+  );
+  return { body, privateKey };
+}
+
 /** `count` signingCert requests, each with its own key; tokens are shared among them. */
 export async function signingCertRequests(stack: BenchStack, count: number): Promise<Buffer[]> {
   const tokens = await Promise.all(
-    Array.from({ length: 16 }, (_, i) =>
-      stack.issuer.mint({ sub: `bench-${i}`, email: BENCH_EMAIL, email_verified: true }),
-    ),
+    Array.from({ length: 16 }, (_, i) => benchToken(stack, `bench-${i}`)),
   );
-  return Array.from({ length: count }, (_, i) => {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const proof = sign('sha256', Buffer.from(BENCH_EMAIL), { key: privateKey, dsaEncoding: 'der' });
-    return Buffer.from(
-      JSON.stringify({
-        credentials: { oidcIdentityToken: tokens[i % tokens.length] },
-        publicKeyRequest: {
-          publicKey: {
-            algorithm: 'ECDSA',
-            content: publicKey.export({ type: 'spki', format: 'pem' }),
-          },
-          proofOfPossession: proof.toString('base64'),
-        },
-      }),
-    );
-  });
+  return Array.from(
+    { length: count },
+    (_, i) => signingCertRequest(tokens[i % tokens.length]!).body,
+  );
 }
 
 /** Issues one certificate; returns the PEM chain, or throws with the CA's answer. */

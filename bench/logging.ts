@@ -1,14 +1,14 @@
 // Logging: hashedrekord entries signed with certificates the CA issued (a few issued up front, then
 // many distinct artifacts signed with them), POSTed to /api/v1/log/entries by concurrent clients
 // for a sustained period at several concurrency levels. Batches are counted as checkpoints.
-import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createHash, type KeyObject, sign } from 'node:crypto';
 import type { Pool } from 'pg';
 import { cryptoTimeMs, type CryptoCosts, rateFigure, timeFigure } from './bounds';
-import { issueOne } from './issuance';
+import { issueOne, signingCertRequest } from './issuance';
 import { cpuFigures, startCpu } from './support/cpu';
 import { failed, figure, type Figure, progress } from './support/figures';
 import { type Call, describeLoad, HttpClient, type LoadResult, runLoad } from './support/load';
-import { BENCH_EMAIL, type BenchStack } from './support/stack';
+import { type BenchStack, benchToken } from './support/stack';
 
 export interface LoggingOptions {
   quick: boolean;
@@ -28,30 +28,10 @@ export async function issueSigners(
 ): Promise<BenchSigner[]> {
   const client = new HttpClient(caUrl);
   try {
-    const token = await stack.issuer.mint({
-      sub: 'bench',
-      email: BENCH_EMAIL,
-      email_verified: true,
-    });
+    const token = await benchToken(stack);
     const signers: BenchSigner[] = [];
     for (let i = 0; i < count; i++) {
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const proof = sign('sha256', Buffer.from(BENCH_EMAIL), {
-        key: privateKey,
-        dsaEncoding: 'der',
-      });
-      const body = Buffer.from(
-        JSON.stringify({
-          credentials: { oidcIdentityToken: token },
-          publicKeyRequest: {
-            publicKey: {
-              algorithm: 'ECDSA',
-              content: publicKey.export({ type: 'spki', format: 'pem' }),
-            },
-            proofOfPossession: proof.toString('base64'),
-          },
-        }),
-      );
+      const { body, privateKey } = signingCertRequest(token);
       signers.push({ certificatePem: (await issueOne(client, body))[0]!, privateKey });
     }
     return signers;

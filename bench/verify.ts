@@ -8,7 +8,7 @@ import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { cryptoTimeMs, type CryptoCosts, rateFigure } from './bounds';
 import { failed, type Figure, progress } from './support/figures';
 import { HttpClient } from './support/load';
-import { BENCH_EMAIL, type BenchStack } from './support/stack';
+import { BENCH_EMAIL, type BenchStack, benchToken } from './support/stack';
 
 export interface VerifyOptions {
   quick: boolean;
@@ -23,10 +23,7 @@ async function makeBundles(stack: BenchStack, caUrl: string, count: number): Pro
   const builder = new MessageSignatureBundleBuilder({
     signer: new FulcioSigner({
       fulcioBaseURL: caUrl,
-      identityProvider: {
-        getToken: () =>
-          stack.issuer.mint({ sub: 'bench', email: BENCH_EMAIL, email_verified: true }),
-      },
+      identityProvider: { getToken: () => benchToken(stack) },
     }),
     witnesses: [new RekorWitness({ rekorBaseURL: stack.logUrl, fetchOnConflict: true })],
   });

@@ -44,6 +44,10 @@ const RULES = [
   },
 ];
 
+/** A token of the fixture's email issuer for the verified `email`, with subject `sub`. */
+const emailToken = (fx: CaFixture, email = 'alice@example.com', sub = 'user-1') =>
+  fx.email.mint({ sub, email, email_verified: true });
+
 /** A CA on a database of its own, trusting the fixture's issuers; `prepare` may add files and env. */
 async function startCa(
   extraEnv: Record<string, string> = {},
@@ -94,11 +98,7 @@ describe('certificate authority: Fulcio v2 signingCert', () => {
 
   it('issues a Fulcio-profile certificate for an allowed email identity, and records it', async () => {
     const key = clientKey();
-    const token = await fx.email.mint({
-      sub: 'user-1',
-      email: 'alice@example.com',
-      email_verified: true,
-    });
+    const token = await emailToken(fx);
     const res = await post(signingCertRequest(token, key, proofOf(key, 'alice@example.com')), 201);
     const pems = res.body.signedCertificateEmbeddedSct.chain.certificates as string[];
     expect(pems).toHaveLength(3);
@@ -136,11 +136,7 @@ describe('certificate authority: Fulcio v2 signingCert', () => {
 
   it('takes the token from an Authorization: Bearer header too', async () => {
     const key = clientKey();
-    const token = await fx.email.mint({
-      sub: 'user-1',
-      email: 'alice@example.com',
-      email_verified: true,
-    });
+    const token = await emailToken(fx);
     const body = {
       publicKeyRequest: {
         publicKey: { content: key.publicKeyPem },
@@ -173,11 +169,7 @@ describe('certificate authority: Fulcio v2 signingCert', () => {
 
   it('denies by default, naming the identity and issuer but not the rules', async () => {
     const key = clientKey();
-    const token = await fx.email.mint({
-      sub: 'user-2',
-      email: 'mallory@example.com',
-      email_verified: true,
-    });
+    const token = await emailToken(fx, 'mallory@example.com', 'user-2');
     const res = await post(
       signingCertRequest(token, key, proofOf(key, 'mallory@example.com')),
       403,
@@ -193,11 +185,7 @@ describe('certificate authority: Fulcio v2 signingCert', () => {
 
   it('enforces the rule key algorithms', async () => {
     const rsa = clientKey('rsa2048');
-    const token = await fx.email.mint({
-      sub: 'user-3',
-      email: 'bob@ops.example.com',
-      email_verified: true,
-    });
+    const token = await emailToken(fx, 'bob@ops.example.com', 'user-3');
     const res = await post(
       signingCertRequest(token, rsa, proofOf(rsa, 'bob@ops.example.com')),
       403,
@@ -209,11 +197,7 @@ describe('certificate authority: Fulcio v2 signingCert', () => {
 
   it('rejects a proof of possession over the wrong claim, a bad key and a bad CSR', async () => {
     const key = clientKey();
-    const token = await fx.email.mint({
-      sub: 'user-9',
-      email: 'alice@example.com',
-      email_verified: true,
-    });
+    const token = await emailToken(fx, 'alice@example.com', 'user-9');
     const wrong = await post(signingCertRequest(token, key, proofOf(key, 'user-9')), 400);
     expect(wrong.body).toEqual({
       code: 3,
@@ -292,11 +276,7 @@ describe('certificate authority: Fulcio v2 signingCert', () => {
   });
 
   it('certifies P-384 and Ed25519 keys (proof hashed per key type) and keys from a valid CSR', async () => {
-    const token = await fx.email.mint({
-      sub: 'user-1',
-      email: 'alice@example.com',
-      email_verified: true,
-    });
+    const token = await emailToken(fx);
     const p384 = clientKey('P-384');
     await post(signingCertRequest(token, p384, proofOf(p384, 'alice@example.com', 'sha384')), 201);
     const ed = clientKey('ed25519');
@@ -330,11 +310,7 @@ describe('certificate authority: Fulcio v2 signingCert', () => {
 
   it('is trusted by the instance transparency log: an entry signed under its certificate is logged', async () => {
     const key = clientKey();
-    const token = await fx.email.mint({
-      sub: 'user-1',
-      email: 'alice@example.com',
-      email_verified: true,
-    });
+    const token = await emailToken(fx);
     const res = await post(signingCertRequest(token, key, proofOf(key, 'alice@example.com')), 201);
     const certificatePem = res.body.signedCertificateEmbeddedSct.chain.certificates[0] as string;
     const log = await bootApp(
@@ -377,11 +353,7 @@ describe('certificate authority: rate limits', () => {
     const { db, fx, app, close } = await startCa({ CA_RATE_LIMIT_PER_IDENTITY: '2' });
     const key = clientKey();
     const body = async () =>
-      signingCertRequest(
-        await fx.email.mint({ sub: 'user-1', email: 'alice@example.com', email_verified: true }),
-        key,
-        proofOf(key, 'alice@example.com'),
-      );
+      signingCertRequest(await emailToken(fx), key, proofOf(key, 'alice@example.com'));
     expect(
       (
         await request(app.getHttpServer())
@@ -443,11 +415,7 @@ describe('certificate authority: configured keys and rotation', () => {
       readFileSync(old.CA_CHAIN!, 'utf8'),
     ]);
     const key = clientKey();
-    const token = await fx.email.mint({
-      sub: 'user-1',
-      email: 'alice@example.com',
-      email_verified: true,
-    });
+    const token = await emailToken(fx);
     const res = await http
       .post('/api/v2/signingCert')
       .send(signingCertRequest(token, key, proofOf(key, 'alice@example.com')));
@@ -476,11 +444,7 @@ describe('certificate authority: certificate transparency required', () => {
       CA_LOG_URL: 'http://127.0.0.1:9',
     });
     const key = clientKey();
-    const token = await fx.email.mint({
-      sub: 'user-1',
-      email: 'alice@example.com',
-      email_verified: true,
-    });
+    const token = await emailToken(fx);
     const res = await request(app.getHttpServer())
       .post('/api/v2/signingCert')
       .send(signingCertRequest(token, key, proofOf(key, 'alice@example.com')));

@@ -2,65 +2,20 @@
    workflow OIDs at verify, attestations (DSSE), and reading and checking the log. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILT_CLI, type CliRun, runBuiltCli } from '../apps/cli/src/cli/testing';
 import { githubClaims } from './support/ca-fixtures';
-import { startStack, type Stack } from './support/stack';
+import { ALICE, useCliStack } from './support/cli-stack';
 
-const ALICE = 'alice@example.com';
 const WORKFLOW = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.2.3';
 
 describe('signet attest and log, and CI tokens (built CLI) against the stack', () => {
-  let stack: Stack;
-  let dir: string;
-  let env: Record<string, string>;
-  let artifact: string;
-  let aliceToken: () => Promise<string>;
-
-  /** Runs the built CLI with only `env` (plus PATH), like a CI step. */
-  const signet = (args: string[], extra: Record<string, string> = {}): Promise<CliRun> =>
-    runBuiltCli(args, { ...env, ...extra }, dir);
-  const identityFlags = (identity = ALICE, issuer = () => stack.fx.email.url) => [
-    '--certificate-identity',
-    identity,
-    '--certificate-oidc-issuer',
-    issuer(),
-  ];
-  const file = (name: string, content: string | Buffer): string => {
-    const path = join(dir, name);
-    writeFileSync(path, content);
-    return path;
-  };
-
-  beforeAll(async () => {
-    expect(existsSync(BUILT_CLI)).toBe(true); // `npm test` builds first; else `npm run build`
-    stack = await startStack([
-      { name: 'alice', issuer: '$EMAIL_ISSUER', subject: ALICE },
-      {
-        name: 'release',
-        issuer: '$GITHUB_ISSUER',
-        subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/*',
-      },
-    ]);
-    dir = mkdtempSync(join(tmpdir(), 'signet-cli-'));
-    env = {
-      HOME: dir,
-      XDG_CACHE_HOME: join(dir, 'cache'),
-      SIGNET_CA_URL: stack.caUrl,
-      SIGNET_LOG_URL: stack.logUrl,
-    };
-    aliceToken = () => stack.fx.email.mint({ sub: 'user-1', email: ALICE, email_verified: true });
-    artifact = file('app.tar.gz', 'release 1.2.3 of the app');
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const cli = useCliStack();
+  const { signet, identityFlags, file, aliceToken } = cli;
 
   it('signs in "GitHub Actions" and checks the workflow OIDs at verify', async () => {
     const claims = githubClaims();
-    const token = await stack.fx.github.mint(claims);
+    const token = await cli.stack.fx.github.mint(claims);
     const seen: string[] = [];
     const actions: Server = createServer((req, res) => {
       seen.push(`${req.url} ${req.headers.authorization}`);
@@ -70,7 +25,7 @@ describe('signet attest and log, and CI tokens (built CLI) against the stack', (
     await new Promise<void>((r) => actions.listen(0, '127.0.0.1', r));
     const port = (actions.address() as AddressInfo).port;
     try {
-      const signed = await signet(['sign', artifact, '--bundle', join(dir, 'gha.json')], {
+      const signed = await signet(['sign', cli.artifact, '--bundle', join(cli.dir, 'gha.json')], {
         ACTIONS_ID_TOKEN_REQUEST_URL: `http://127.0.0.1:${port}/token?api-version=2.0`,
         ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-secret',
       });
@@ -82,13 +37,13 @@ describe('signet attest and log, and CI tokens (built CLI) against the stack', (
     const verify = (extra: string[]) =>
       signet([
         'verify',
-        artifact,
+        cli.artifact,
         '--bundle',
-        join(dir, 'gha.json'),
+        join(cli.dir, 'gha.json'),
         '--certificate-identity',
         WORKFLOW,
         '--certificate-oidc-issuer',
-        stack.fx.github.url,
+        cli.stack.fx.github.url,
         ...extra,
       ]);
     const ok = await verify([
@@ -115,11 +70,11 @@ describe('signet attest and log, and CI tokens (built CLI) against the stack', (
   it('attests (in-toto statement in a DSSE bundle) and verifies the subject digest', async () => {
     const predicate = file('provenance.json', JSON.stringify({ buildType: 'test' }));
     const run = await signet(
-      ['attest', artifact, '--predicate', predicate, '--type', 'slsaprovenance', '--json'],
+      ['attest', cli.artifact, '--predicate', predicate, '--type', 'slsaprovenance', '--json'],
       { SIGSTORE_ID_TOKEN: await aliceToken() },
     );
     expect(run.code).toBe(0);
-    const bundlePath = `${artifact}.intoto.sigstore.json`;
+    const bundlePath = `${cli.artifact}.intoto.sigstore.json`;
     expect(JSON.parse(run.stdout)).toMatchObject({
       bundle: bundlePath,
       predicateType: 'https://slsa.dev/provenance/v1',
@@ -138,7 +93,7 @@ describe('signet attest and log, and CI tokens (built CLI) against the stack', (
 
     const verified = await signet([
       'verify',
-      artifact,
+      cli.artifact,
       '--bundle',
       bundlePath,
       ...identityFlags(),
@@ -161,14 +116,24 @@ describe('signet attest and log, and CI tokens (built CLI) against the stack', (
     expect(mismatch.code).toBe(1);
     expect(JSON.parse(mismatch.stdout)).toMatchObject({ code: 'SUBJECT_DIGEST_MISMATCH' });
 
-    const badType = await signet(['attest', artifact, '--predicate', predicate, '--type', 'nope']);
+    const badType = await signet([
+      'attest',
+      cli.artifact,
+      '--predicate',
+      predicate,
+      '--type',
+      'nope',
+    ]);
     expect(badType.code).toBe(64);
   });
 
   it('reads and checks the log: info, get, search, proof', async () => {
-    const signed = await signet(['sign', artifact, '--bundle', join(dir, 'alice.json'), '--json'], {
-      SIGSTORE_ID_TOKEN: await aliceToken(),
-    });
+    const signed = await signet(
+      ['sign', cli.artifact, '--bundle', join(cli.dir, 'alice.json'), '--json'],
+      {
+        SIGSTORE_ID_TOKEN: await aliceToken(),
+      },
+    );
     const logIndex = JSON.parse(signed.stdout).tlogEntries[0].logIndex as string;
     const info = await signet(['log', 'info', '--json']);
     expect(info.code).toBe(0);
@@ -197,7 +162,7 @@ describe('signet attest and log, and CI tokens (built CLI) against the stack', (
     const missing = await signet(['log', 'get', '--uuid', 'ff'.repeat(40)]);
     expect(missing.code).toBe(2);
 
-    const search = await signet(['log', 'search', '--artifact', artifact, '--json']);
+    const search = await signet(['log', 'search', '--artifact', cli.artifact, '--json']);
     expect(search.code).toBe(0);
     expect(JSON.parse(search.stdout).uuids).toContain(entry.uuid);
     const byEmail = await signet(['log', 'search', '--email', ALICE]);
@@ -224,7 +189,7 @@ describe('signet attest and log, and CI tokens (built CLI) against the stack', (
     expect(middle.stdout).toContain('consistent');
 
     const checkpoint = file('checkpoint.txt', tree.signedTreeHead);
-    await signet(['sign', artifact, '--bundle', join(dir, 'later.json')], {
+    await signet(['sign', cli.artifact, '--bundle', join(cli.dir, 'later.json')], {
       SIGSTORE_ID_TOKEN: await aliceToken(),
     });
     const monitor = await signet(['log', 'proof', '--first-checkpoint', checkpoint, '--json']);

@@ -1,72 +1,33 @@
 /* The built `signet` command (dist/apps/cli/src/main.js) against a running log and CA, as a CI
    job would run it: sign and verify, exit codes, --json results, and interoperability with
    stock sigstore-js in both directions. Attestations, CI tokens and the log: cli-attest-log. */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import * as sigstore from 'sigstore';
 import { freePort } from '@app/platform/database/embedded-postgres';
-import { BUILT_CLI, type CliRun, runBuiltCli } from '../apps/cli/src/cli/testing';
-import { startStack, type Stack } from './support/stack';
-
-const ALICE = 'alice@example.com';
+import { ALICE, useCliStack } from './support/cli-stack';
+import type { CliRun } from './support/processes';
 
 describe('signet sign and verify (built CLI) against the stack', () => {
-  let stack: Stack;
-  let dir: string;
-  let env: Record<string, string>;
-  let artifact: string;
-  let aliceToken: () => Promise<string>;
-
-  /** Runs the built CLI with only `env` (plus PATH), like a CI step. */
-  const signet = (args: string[], extra: Record<string, string> = {}): Promise<CliRun> =>
-    runBuiltCli(args, { ...env, ...extra }, dir);
-  const identityFlags = (identity = ALICE, issuer = () => stack.fx.email.url) => [
-    '--certificate-identity',
-    identity,
-    '--certificate-oidc-issuer',
-    issuer(),
-  ];
-  const file = (name: string, content: string | Buffer): string => {
-    const path = join(dir, name);
-    writeFileSync(path, content);
-    return path;
-  };
+  const cli = useCliStack();
+  const { signet, identityFlags, file, aliceToken } = cli;
   const trustedRoot = async () =>
-    TrustedRoot.fromJSON(await (await fetch(`${stack.caUrl}/api/v1/trustedRoot`)).json());
-
-  beforeAll(async () => {
-    expect(existsSync(BUILT_CLI)).toBe(true); // `npm test` builds first; else `npm run build`
-    stack = await startStack([
-      { name: 'alice', issuer: '$EMAIL_ISSUER', subject: ALICE },
-      {
-        name: 'release',
-        issuer: '$GITHUB_ISSUER',
-        subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/*',
-      },
-    ]);
-    dir = mkdtempSync(join(tmpdir(), 'signet-cli-'));
-    env = {
-      HOME: dir,
-      XDG_CACHE_HOME: join(dir, 'cache'),
-      SIGNET_CA_URL: stack.caUrl,
-      SIGNET_LOG_URL: stack.logUrl,
-    };
-    aliceToken = () => stack.fx.email.mint({ sub: 'user-1', email: ALICE, email_verified: true });
-    artifact = file('app.tar.gz', 'release 1.2.3 of the app');
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+    TrustedRoot.fromJSON(await (await fetch(`${cli.stack.caUrl}/api/v1/trustedRoot`)).json());
 
   describe('sign and verify', () => {
     let signed: CliRun;
 
     beforeAll(async () => {
-      signed = await signet(['sign', artifact, '--identity-token', await aliceToken(), '--json']);
+      signed = await signet([
+        'sign',
+        cli.artifact,
+        '--identity-token',
+        await aliceToken(),
+        '--json',
+      ]);
     });
 
     it('signs: a v0.3 bundle beside the file, status on stderr, the result as JSON on stdout', () => {
@@ -75,12 +36,12 @@ describe('signet sign and verify (built CLI) against the stack', () => {
       expect(signed.stderr).toContain(`certificate issued to ${ALICE}`);
       const result = JSON.parse(signed.stdout);
       expect(result).toMatchObject({
-        bundle: `${artifact}.sigstore.json`,
+        bundle: `${cli.artifact}.sigstore.json`,
         mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-        identity: { subjectAlternativeName: ALICE, issuer: stack.fx.email.url },
+        identity: { subjectAlternativeName: ALICE, issuer: cli.stack.fx.email.url },
         tlogEntries: [{ logIndex: expect.stringMatching(/^\d+$/) }],
       });
-      const json = JSON.parse(readFileSync(`${artifact}.sigstore.json`, 'utf8'));
+      const json = JSON.parse(readFileSync(`${cli.artifact}.sigstore.json`, 'utf8'));
       expect(json.verificationMaterial.certificate.rawBytes).toEqual(expect.any(String));
       expect(json.verificationMaterial.tlogEntries[0].kindVersion).toEqual({
         kind: 'hashedrekord',
@@ -89,37 +50,37 @@ describe('signet sign and verify (built CLI) against the stack', () => {
     });
 
     it('verifies (exit 0) with a --json result, and caches the trusted root', async () => {
-      const run = await signet(['verify', artifact, ...identityFlags(), '--json']);
+      const run = await signet(['verify', cli.artifact, ...identityFlags(), '--json']);
       expect(run).toMatchObject({ code: 0 });
       expect(run.stderr).toContain('Verified OK');
       expect(JSON.parse(run.stdout)).toEqual({
         verified: true,
-        file: artifact,
+        file: cli.artifact,
         sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
-        bundle: `${artifact}.sigstore.json`,
+        bundle: `${cli.artifact}.sigstore.json`,
         mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-        identity: { subjectAlternativeName: ALICE, issuer: stack.fx.email.url },
-        extensions: expect.objectContaining({ '1.3.6.1.4.1.57264.1.8': stack.fx.email.url }),
+        identity: { subjectAlternativeName: ALICE, issuer: cli.stack.fx.email.url },
+        extensions: expect.objectContaining({ '1.3.6.1.4.1.57264.1.8': cli.stack.fx.email.url }),
         tlogEntries: [expect.objectContaining({ logIndex: expect.any(String) })],
-        trustedRoot: `${stack.caUrl}/api/v1/trustedRoot`,
+        trustedRoot: `${cli.stack.caUrl}/api/v1/trustedRoot`,
       });
-      const host = new URL(stack.caUrl).host.replace(':', '_');
-      expect(existsSync(join(dir, 'cache/signet', host, 'trusted_root.json'))).toBe(true);
+      const host = new URL(cli.stack.caUrl).host.replace(':', '_');
+      expect(existsSync(join(cli.dir, 'cache/signet', host, 'trusted_root.json'))).toBe(true);
     });
 
     it('fails (exit 1) for another identity, an unanchored near-match, or another issuer', async () => {
-      const other = await signet(['verify', artifact, ...identityFlags('bob@example.com')]);
+      const other = await signet(['verify', cli.artifact, ...identityFlags('bob@example.com')]);
       expect(other.code).toBe(1);
       expect(other.stderr).toContain(
         `--certificate-identity: the certificate does not match "bob@example.com" (it has "${ALICE}")`,
       );
       const partial = await signet([
         'verify',
-        artifact,
+        cli.artifact,
         '--certificate-identity-regexp',
         'lice@example\\.com',
         '--certificate-oidc-issuer',
-        stack.fx.email.url,
+        cli.stack.fx.email.url,
       ]);
       expect(partial.code).toBe(1);
       expect(partial.stderr).toContain(
@@ -127,7 +88,7 @@ describe('signet sign and verify (built CLI) against the stack', () => {
       );
       const regexp = await signet([
         'verify',
-        artifact,
+        cli.artifact,
         '--certificate-identity-regexp',
         '[a-z]+@example\\.com',
         '--certificate-oidc-issuer-regexp',
@@ -136,8 +97,8 @@ describe('signet sign and verify (built CLI) against the stack', () => {
       expect(regexp.code).toBe(0);
       const issuer = await signet([
         'verify',
-        artifact,
-        ...identityFlags(ALICE, () => stack.fx.github.url),
+        cli.artifact,
+        ...identityFlags(ALICE, () => cli.stack.fx.github.url),
         '--json',
       ]);
       expect(issuer.code).toBe(1);
@@ -154,7 +115,7 @@ describe('signet sign and verify (built CLI) against the stack', () => {
         'verify',
         tampered,
         '--bundle',
-        `${artifact}.sigstore.json`,
+        `${cli.artifact}.sigstore.json`,
         ...identityFlags(),
         '--json',
       ]);
@@ -164,43 +125,45 @@ describe('signet sign and verify (built CLI) against the stack', () => {
     });
 
     it('fails (exit 1) for a bundle whose log entry was altered', async () => {
-      const json = JSON.parse(readFileSync(`${artifact}.sigstore.json`, 'utf8'));
+      const json = JSON.parse(readFileSync(`${cli.artifact}.sigstore.json`, 'utf8'));
       const entry = json.verificationMaterial.tlogEntries[0];
       entry.integratedTime = String(Number(entry.integratedTime) + 1);
       const bundle = file('altered.sigstore.json', JSON.stringify(json));
-      const run = await signet(['verify', artifact, '--bundle', bundle, ...identityFlags()]);
+      const run = await signet(['verify', cli.artifact, '--bundle', bundle, ...identityFlags()]);
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/TLOG_INCLUSION_PROMISE_ERROR/);
     });
 
     it('verifies offline with --trusted-root while the CA is down', async () => {
-      const rootFile = join(dir, 'trusted_root.json');
+      const rootFile = join(cli.dir, 'trusted_root.json');
       const out = await signet(['trust-root', '--out', rootFile]);
       expect(out.code).toBe(0);
-      expect(out.stderr).toContain(`wrote the trusted root of ${stack.caUrl}`);
+      expect(out.stderr).toContain(`wrote the trusted root of ${cli.stack.caUrl}`);
       expect(JSON.parse(readFileSync(rootFile, 'utf8'))).toEqual(
-        await (await fetch(`${stack.caUrl}/api/v1/trustedRoot`)).json(),
+        await (await fetch(`${cli.stack.caUrl}/api/v1/trustedRoot`)).json(),
       );
       const down = `http://127.0.0.1:${await freePort()}`;
       const offline = await signet(
-        ['verify', artifact, ...identityFlags(), '--trusted-root', rootFile],
+        ['verify', cli.artifact, ...identityFlags(), '--trusted-root', rootFile],
         { SIGNET_CA_URL: down },
       );
       expect(offline.code).toBe(0);
       // Without --trusted-root and without a cache, an unreachable CA is exit 4.
-      const uncached = await signet(['verify', artifact, ...identityFlags()], {
+      const uncached = await signet(['verify', cli.artifact, ...identityFlags()], {
         SIGNET_CA_URL: down,
-        XDG_CACHE_HOME: join(dir, 'empty-cache'),
+        XDG_CACHE_HOME: join(cli.dir, 'empty-cache'),
       });
       expect(uncached.code).toBe(4);
       expect(uncached.stderr).toContain(`trusted root: cannot reach ${down}`);
     });
 
     it('makes bundles that unmodified @sigstore/verify accepts', async () => {
-      const bundle = bundleFromJSON(JSON.parse(readFileSync(`${artifact}.sigstore.json`, 'utf8')));
+      const bundle = bundleFromJSON(
+        JSON.parse(readFileSync(`${cli.artifact}.sigstore.json`, 'utf8')),
+      );
       const signer = new Verifier(toTrustMaterial(await trustedRoot())).verify(
-        toSignedEntity(bundle, readFileSync(artifact)),
-        { subjectAlternativeName: ALICE, extensions: { issuer: stack.fx.email.url } },
+        toSignedEntity(bundle, readFileSync(cli.artifact)),
+        { subjectAlternativeName: ALICE, extensions: { issuer: cli.stack.fx.email.url } },
       );
       expect(signer.identity?.subjectAlternativeName).toBe(ALICE);
     });
@@ -209,8 +172,8 @@ describe('signet sign and verify (built CLI) against the stack', () => {
   it('verifies a bundle made by unmodified sigstore-js (sigstore.sign)', async () => {
     const data = Buffer.from('signed by stock sigstore-js');
     const bundle = await sigstore.sign(data, {
-      fulcioURL: stack.caUrl,
-      rekorURL: stack.logUrl,
+      fulcioURL: cli.stack.caUrl,
+      rekorURL: cli.stack.logUrl,
       identityToken: await aliceToken(),
     });
     const path = file('stock.txt', data);
@@ -221,22 +184,22 @@ describe('signet sign and verify (built CLI) against the stack', () => {
   });
 
   it('denies an identity without a rule (exit 3) and reports an unreachable CA (exit 4)', async () => {
-    const mallory = await stack.fx.email.mint({
+    const mallory = await cli.stack.fx.email.mint({
       sub: 'user-2',
       email: 'mallory@example.com',
       email_verified: true,
     });
-    const denied = await signet(['sign', artifact, '--bundle', join(dir, 'x.json')], {
+    const denied = await signet(['sign', cli.artifact, '--bundle', join(cli.dir, 'x.json')], {
       SIGSTORE_ID_TOKEN: mallory,
     });
     expect(denied.code).toBe(3);
     expect(denied.stderr).toContain('identity token from SIGSTORE_ID_TOKEN');
     expect(denied.stderr).toMatch(/\(403\)/);
-    expect(existsSync(join(dir, 'x.json'))).toBe(false);
+    expect(existsSync(join(cli.dir, 'x.json'))).toBe(false);
 
     const down = `http://127.0.0.1:${await freePort()}`;
     const unreachable = await signet(
-      ['sign', artifact, '--bundle', join(dir, 'y.json'), '--ca-url', down, '--json'],
+      ['sign', cli.artifact, '--bundle', join(cli.dir, 'y.json'), '--ca-url', down, '--json'],
       { SIGSTORE_ID_TOKEN: await aliceToken() },
     );
     expect(unreachable.code).toBe(4);

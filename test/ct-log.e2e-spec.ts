@@ -7,8 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate as SigstoreCertificate } from '@sigstore/core';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { type TrustMaterial, toTrustMaterial } from '@sigstore/verify';
+import type { TrustMaterial } from '@sigstore/verify';
 import request from 'supertest';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '@app/merkle';
 import {
@@ -24,7 +23,7 @@ import { TransparencyLogModule } from '../apps/transparency-log/src/app.module';
 import { testLeafRequest, testPki, type TestPki } from '../libs/signing/src/x509/testing';
 import { bootApp, testConfig } from './support/apps';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { LOG_URL, signedHashedRekord } from './support/log-fixtures';
+import { LOG_URL, sigstoreLogs, signedHashedRekord } from './support/log-fixtures';
 
 // Not exported from the package index: what sigstore-js runs on a leaf's embedded SCTs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -60,31 +59,6 @@ function sctOf(body: Record<string, unknown>): SignedCertificateTimestamp {
     signatureAlgorithm: signed[1]!,
     signature: signed.subarray(4),
   };
-}
-
-/** sigstore-js trust material with one CT log, as the CA's trusted root lists it. */
-function ctlogs(key: KeyObject): TrustMaterial['ctlogs'] {
-  const der = key.export({ type: 'spki', format: 'der' });
-  return toTrustMaterial(
-    TrustedRoot.fromJSON({
-      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-      tlogs: [],
-      certificateAuthorities: [],
-      ctlogs: [
-        {
-          baseUrl: LOG_URL,
-          hashAlgorithm: 'SHA2_256',
-          publicKey: {
-            rawBytes: b64(der),
-            keyDetails: 'PKIX_ECDSA_P256_SHA_256',
-            validFor: { start: '2020-01-01T00:00:00Z' },
-          },
-          logId: { keyId: b64(sha256(der)) },
-        },
-      ],
-      timestampAuthorities: [],
-    }),
-  ).ctlogs;
 }
 
 /** Reads TLS vectors for the test's own decoding of leaf_input and extra_data. */
@@ -196,11 +170,15 @@ describe('transparency log: RFC 6962 CT API', () => {
 
     const final = SigstoreCertificate.parse(Buffer.from(await leaf.certificate([sct])));
     const issuer = SigstoreCertificate.parse(Buffer.from(pki.intermediate));
-    expect(verifySCTs(final, issuer, ctlogs(ctKey))).toEqual([Buffer.from(sct.logId)]);
+    expect(verifySCTs(final, issuer, sigstoreLogs('ctlogs', ctKey))).toEqual([
+      Buffer.from(sct.logId),
+    ]);
     // The same check fails for an SCT that was not signed over this certificate.
     const forged = { ...sct, timestamp: sct.timestamp + 1n };
     const tampered = SigstoreCertificate.parse(Buffer.from(await leaf.certificate([forged])));
-    expect(() => verifySCTs(tampered, issuer, ctlogs(ctKey))).toThrow('SCT verification failed');
+    expect(() => verifySCTs(tampered, issuer, sigstoreLogs('ctlogs', ctKey))).toThrow(
+      'SCT verification failed',
+    );
 
     const [row] = await db.query<{ kind: string; purpose: string; sig: Buffer; global: string }>(
       `SELECT kind, purpose, signed_entry_timestamp AS sig, global_index AS global FROM log_entry

@@ -1,6 +1,7 @@
 /* Three transparency-log processes (the built entry point) against one database, sharing one
    signing key: 2,000 concurrent appends spread over them must form one gap-free tree whose
    every checkpoint is signed and consistent with the next. Needs `npm run build`. */
+import type { LogEntryBody as Entry } from '../apps/transparency-log/src/entries/log-entry.view';
 import { freePort } from '@app/platform/database/embedded-postgres';
 import {
   hashLeaf,
@@ -26,19 +27,6 @@ const ENTRIES = 2000;
 const IN_FLIGHT = 64;
 const KEY_NAME = '127.0.0.1:3000';
 
-type Entry = {
-  body: string;
-  logIndex: number;
-  verification: {
-    inclusionProof: {
-      logIndex: number;
-      treeSize: number;
-      rootHash: string;
-      hashes: string[];
-      checkpoint: string;
-    };
-  };
-};
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const unhex = (s: string) => Buffer.from(s, 'hex');
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

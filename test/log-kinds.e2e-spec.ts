@@ -7,6 +7,7 @@ import request from 'supertest';
 import { envelopeToJSON, type Envelope, type TransparencyLogEntry } from '@sigstore/bundle';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import { RekorWitness } from '@sigstore/sign';
+import type { TrustMaterial } from '@sigstore/verify';
 import { toProposedEntry } from '@sigstore/sign/dist/witness/tlog/entry';
 import { DSSESignatureContent } from '@sigstore/verify/dist/bundle/dsse';
 import { MessageSignatureContent } from '@sigstore/verify/dist/bundle/message';
@@ -22,7 +23,7 @@ import {
   leafCertificate,
   logFixture,
   type LogFixture,
-  sigstoreTlogs,
+  sigstoreLogs,
 } from './support/log-fixtures';
 
 const IN_TOTO = 'application/vnd.in-toto+json';
@@ -89,7 +90,7 @@ describe('transparency log: entry kinds from the stock sigstore-js client', () =
   let baseUrl: string;
   let leaf: Leaf;
   let logKey: KeyObject;
-  let tlogs: ReturnType<typeof sigstoreTlogs>;
+  let tlogs: TrustMaterial['tlogs'];
 
   const witness = (entryType: 'dsse' | 'intoto') =>
     new RekorWitness({ rekorBaseURL: baseUrl, entryType, fetchOnConflict: true });
@@ -116,7 +117,7 @@ describe('transparency log: entry kinds from the stock sigstore-js client', () =
     http = request(baseUrl);
     leaf = await leafCertificate(fx.pki, 'kinds@example.com');
     logKey = parsePublicKey((await http.get('/api/v1/log/publicKey')).text);
-    tlogs = sigstoreTlogs(logKey);
+    tlogs = sigstoreLogs('tlogs', logKey);
   });
 
   afterAll(async () => {

@@ -6,13 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '@app/platform/database/embedded-postgres';
 import { createTestDatabase } from './support/database';
-import {
-  processesMatching,
-  processesWithEnv,
-  spawnBuilt,
-  waitFor,
-  waitForOutput,
-} from './support/processes';
+import { findProcesses, spawnBuilt, waitFor, waitForOutput } from './support/processes';
 
 const STACK = 'apps/stack/src/main.js';
 
@@ -46,7 +40,7 @@ describe('npm start (embedded Postgres)', () => {
     await waitFor(`http://127.0.0.1:${env.LOG_PORT}/healthz`, 200, 1000, first);
     expect(first.output()).toContain(`certificate authority: http://127.0.0.1:${env.CA_PORT}`);
     expect(first.output()).toContain(`transparency log:      http://127.0.0.1:${env.LOG_PORT}`);
-    expect(processesMatching(join(dataDir, 'postgres'))).toHaveLength(1);
+    expect(findProcesses({ cmdline: join(dataDir, 'postgres') })).toHaveLength(1);
 
     const client = await embeddedClient(dataDir, first.output());
     await client.query('CREATE TABLE restart_marker (note text)');
@@ -55,8 +49,8 @@ describe('npm start (embedded Postgres)', () => {
 
     first.child.kill('SIGINT');
     await first.exited;
-    expect(processesWithEnv(`SIGNET_DATA_DIR=${dataDir}`)).toEqual([]);
-    expect(processesMatching(join(dataDir, 'postgres'))).toEqual([]);
+    expect(findProcesses({ env: `SIGNET_DATA_DIR=${dataDir}` })).toEqual([]);
+    expect(findProcesses({ cmdline: join(dataDir, 'postgres') })).toEqual([]);
 
     const second = spawnBuilt(STACK, env);
     await waitForOutput(second, 'ready; press Ctrl-C to stop', 60_000);
@@ -67,8 +61,8 @@ describe('npm start (embedded Postgres)', () => {
 
     second.child.kill('SIGTERM');
     await second.exited;
-    expect(processesWithEnv(`SIGNET_DATA_DIR=${dataDir}`)).toEqual([]);
-    expect(processesMatching(join(dataDir, 'postgres'))).toEqual([]);
+    expect(findProcesses({ env: `SIGNET_DATA_DIR=${dataDir}` })).toEqual([]);
+    expect(findProcesses({ cmdline: join(dataDir, 'postgres') })).toEqual([]);
   }, 180_000);
 
   it('refuses a bad variable before starting anything, naming it', async () => {

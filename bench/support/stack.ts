@@ -9,12 +9,17 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { stringify } from 'yaml';
 import { freePort, startEmbeddedPostgres } from '@app/platform/database/embedded-postgres';
+import { type LocalOidcIssuer, startOidcIssuer } from '@app/platform/oidc/local-issuer';
 import { type CpuCounters, processTreeCpuMs, selfCpuMs } from './cpu';
 import { progress } from './figures';
-import { type BenchIssuer, startBenchIssuer } from './oidc-issuer';
 
 /** The identity every bench token carries, allowed by the bench's one IAM rule. */
 export const BENCH_EMAIL = 'bench@signet.example';
+
+/** An ID token for the bench identity, valid for 15 minutes: long runs mint theirs up front. */
+export function benchToken(stack: BenchStack, sub = 'bench'): Promise<string> {
+  return stack.issuer.mint({ sub, email: BENCH_EMAIL, email_verified: true }, { expiresIn: 900 });
+}
 
 const DIST = join(__dirname, '../..');
 
@@ -24,7 +29,8 @@ export interface BenchStack {
   caUrl: string;
   /** The CA with CA_CT_REQUIRED=true, submitting precertificates to the log. */
   caCtUrl: string;
-  issuer: BenchIssuer;
+  /** The loopback OIDC issuer the CAs trust. */
+  issuer: LocalOidcIssuer;
   /** Environment of the log process (for in-process code that must agree with it). */
   logEnv: Record<string, string>;
   /** A pool on the stack's database, for counting and sizing. */
@@ -54,7 +60,7 @@ export async function startBenchStack(opts: StackOptions = {}): Promise<BenchSta
   chmodSync(dir, 0o711);
   const apps: App[] = [];
   let db: Pool | undefined;
-  let issuer: BenchIssuer | undefined;
+  let issuer: LocalOidcIssuer | undefined;
   let postgres: { stop(): Promise<void> } | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -76,7 +82,7 @@ export async function startBenchStack(opts: StackOptions = {}): Promise<BenchSta
       database: 'signet',
     });
     postgres = pg;
-    issuer = await startBenchIssuer();
+    issuer = await startOidcIssuer();
     const config = {
       issuers: [{ url: issuer.url, audience: 'sigstore', type: 'email', allowHttp: true }],
       rules: [{ name: 'bench', issuer: issuer.url, subject: BENCH_EMAIL }],

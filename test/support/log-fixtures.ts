@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransparencyLogEntry, TrustedRoot } from '@sigstore/protobuf-specs';
-import { toTrustMaterial } from '@sigstore/verify';
+import { type TrustMaterial, toTrustMaterial } from '@sigstore/verify';
 import { verifyTLogInclusion } from '@sigstore/verify/dist/tlog';
 import { verifyTLogSET } from '@sigstore/verify/dist/tlog/set';
 import {
@@ -99,29 +99,31 @@ export function hashedRekord(
   };
 }
 
-/** sigstore-js's trust material naming our log key, as a trusted root would. */
-export function sigstoreTlogs(logPublicKey: KeyObject, baseUrl = LOG_URL) {
+/** sigstore-js's trust material naming our log key as its one transparency log or CT log. */
+export function sigstoreLogs<K extends 'tlogs' | 'ctlogs'>(
+  kind: K,
+  logPublicKey: KeyObject,
+): TrustMaterial[K] {
   const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+  const log = {
+    baseUrl: LOG_URL,
+    hashAlgorithm: 'SHA2_256',
+    publicKey: {
+      rawBytes: b64(publicKeyToDer(logPublicKey)),
+      keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+      validFor: { start: '2020-01-01T00:00:00Z' },
+    },
+    logId: { keyId: b64(logIdOf(logPublicKey)) },
+  };
   return toTrustMaterial(
     TrustedRoot.fromJSON({
       mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-      tlogs: [
-        {
-          baseUrl,
-          hashAlgorithm: 'SHA2_256',
-          publicKey: {
-            rawBytes: b64(publicKeyToDer(logPublicKey)),
-            keyDetails: 'PKIX_ECDSA_P256_SHA_256',
-            validFor: { start: '2020-01-01T00:00:00Z' },
-          },
-          logId: { keyId: b64(logIdOf(logPublicKey)) },
-        },
-      ],
+      tlogs: kind === 'tlogs' ? [log] : [],
       certificateAuthorities: [],
-      ctlogs: [],
+      ctlogs: kind === 'ctlogs' ? [log] : [],
       timestampAuthorities: [],
     }),
-  ).tlogs;
+  )[kind];
 }
 
 /** Converts a Rekor v1 answer as @sigstore/sign does, then runs @sigstore/verify's SET and inclusion checks. */
@@ -146,7 +148,7 @@ export function verifyWithSigstore(entry: LogEntryBody, logPublicKey: KeyObject)
     },
     canonicalizedBody: entry.body,
   }) as never;
-  const tlogs = sigstoreTlogs(logPublicKey);
+  const tlogs = sigstoreLogs('tlogs', logPublicKey);
   verifyTLogSET(tlogEntry, tlogs);
   verifyTLogInclusion(tlogEntry, tlogs);
 }

@@ -33,6 +33,45 @@ export interface VerifiedEnvelope {
   verified: VerifiedDsseSignature[];
 }
 
+/** The DSSE payload type of in-toto statements (in-toto attestation `envelope.md`). */
+export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+
+/** One subject of an in-toto statement: its name when that is a string, its string digests. */
+export interface InTotoSubject {
+  name?: string;
+  digest: Record<string, string>;
+}
+
+/** What an in-toto statement says about its subjects (`predicateType` as found, unchecked). */
+export interface InTotoStatement {
+  predicateType: unknown;
+  subjects: InTotoSubject[];
+}
+
+/**
+ * Reads the JSON payload of an in-toto statement (in-toto attestation `statement.md`): its
+ * subjects (a subject whose `digest` is not an object is left out) and its `predicateType`.
+ *
+ * @returns undefined when the payload has no `subject` list.
+ * @throws SyntaxError when the payload is not JSON.
+ */
+export function parseInTotoStatement(payload: Uint8Array): InTotoStatement | undefined {
+  const statement = JSON.parse(Buffer.from(payload).toString('utf8')) as {
+    predicateType?: unknown;
+    subject?: unknown;
+  } | null;
+  if (!Array.isArray(statement?.subject)) return undefined;
+  const subjects = (statement.subject as unknown[]).flatMap((s): InTotoSubject[] => {
+    const { name, digest } = (s ?? {}) as { name?: unknown; digest?: unknown };
+    if (typeof digest !== 'object' || digest === null) return [];
+    const digests = Object.fromEntries(
+      Object.entries(digest).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    return [{ ...(typeof name === 'string' ? { name } : {}), digest: digests }];
+  });
+  return { predicateType: statement.predicateType, subjects };
+}
+
 const BASE64_ANY = /^(?:[A-Za-z0-9+/]*|[A-Za-z0-9_-]*)={0,2}$/;
 
 /**

@@ -20,6 +20,23 @@ const signer = (alg: Parameters<typeof generateKeyPair>[0] = 'ecdsa-p256-sha256'
   new KeyObjectSigner(generateKeyPair(alg).privateKey);
 const inAYear = new Date(Date.now() + 365 * 86_400_000);
 
+/** Root metadata `version` listing `rootKey`, delegating to `online`, signed by `signers`. */
+const signedRoot = (
+  version: number,
+  rootKey: KeyObjectSigner,
+  online: KeyObjectSigner,
+  signers = [rootKey],
+) =>
+  signTufMetadata(
+    buildTufRoot({
+      version,
+      expires: inAYear,
+      rootKeys: [rootKey.publicKey],
+      onlineKey: online.publicKey,
+    }),
+    signers,
+  );
+
 describe('tufKeyOf', () => {
   it('describes a P-256 key as Sigstore does, with the SHA-256 of its canonical JSON as key id', () => {
     const key = tufKeyOf(signer().publicKey);
@@ -47,15 +64,7 @@ describe('TUF metadata', () => {
   const online = signer('ed25519');
 
   it('signs every role so that the root delegation verifies it, as tuf-js checks it', async () => {
-    const root = await signTufMetadata(
-      buildTufRoot({
-        version: 1,
-        expires: inAYear,
-        rootKeys: [rootKey.publicKey],
-        onlineKey: online.publicKey,
-      }),
-      [rootKey],
-    );
+    const root = await signedRoot(1, rootKey, online);
     const targets = await signTufMetadata(
       buildTufTargets({
         version: 3,
@@ -96,15 +105,7 @@ describe('TUF metadata', () => {
   });
 
   it('rejects metadata whose signed part was changed after signing', async () => {
-    const root = await signTufMetadata(
-      buildTufRoot({
-        version: 1,
-        expires: inAYear,
-        rootKeys: [rootKey.publicKey],
-        onlineKey: online.publicKey,
-      }),
-      [rootKey],
-    );
+    const root = await signedRoot(1, rootKey, online);
     const json = JSON.parse(tufMetadataBytes(root).toString()) as { signed: { expires: string } };
     json.signed.expires = '2099-01-01T00:00:00Z';
     const tampered = parseTufRoot(Buffer.from(JSON.stringify(json)));
@@ -121,24 +122,20 @@ describe('verifyTufRootHistory', () => {
   const oldKey = signer();
   const newKey = signer();
   const online = signer();
-  const rootV = (version: number, key: KeyObjectSigner, signers: KeyObjectSigner[]) =>
-    signTufMetadata(
-      buildTufRoot({
-        version,
-        expires: inAYear,
-        rootKeys: [key.publicKey],
-        onlineKey: online.publicKey,
-      }),
-      signers,
-    );
 
   it('accepts a root key rotation signed by the old and the new root key', async () => {
-    const history = [await rootV(1, oldKey, [oldKey]), await rootV(2, newKey, [oldKey, newKey])];
+    const history = [
+      await signedRoot(1, oldKey, online),
+      await signedRoot(2, newKey, online, [oldKey, newKey]),
+    ];
     expect(() => verifyTufRootHistory(history)).not.toThrow();
   });
 
   it('rejects a new root that the previous root keys did not sign', async () => {
-    const history = [await rootV(1, oldKey, [oldKey]), await rootV(2, newKey, [newKey])];
+    const history = [
+      await signedRoot(1, oldKey, online),
+      await signedRoot(2, newKey, online, [newKey]),
+    ];
     expect(() => verifyTufRootHistory(history)).toThrow(
       expect.objectContaining({
         code: 'INVALID_SIGNATURE',
@@ -150,12 +147,15 @@ describe('verifyTufRootHistory', () => {
   });
 
   it('rejects a new root that its own root keys did not sign', async () => {
-    const history = [await rootV(1, oldKey, [oldKey]), await rootV(2, newKey, [oldKey])];
+    const history = [
+      await signedRoot(1, oldKey, online),
+      await signedRoot(2, newKey, online, [oldKey]),
+    ];
     expect(() => verifyTufRootHistory(history)).toThrow(/of version 2/);
   });
 
   it('rejects a gap in the versions', async () => {
-    const history = [await rootV(1, oldKey, [oldKey]), await rootV(3, oldKey, [oldKey])];
+    const history = [await signedRoot(1, oldKey, online), await signedRoot(3, oldKey, online)];
     expect(() => verifyTufRootHistory(history)).toThrow(
       expect.objectContaining({
         code: 'INVALID_TUF_METADATA',

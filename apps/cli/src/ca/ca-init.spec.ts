@@ -8,7 +8,8 @@ import {
   parseCertificate,
   verifyChain,
 } from '@app/signing';
-import { caInit, UsageError } from './ca-init';
+import { usageError } from '../cli/exit-codes';
+import { caInit } from './ca-init';
 
 describe('signet ca init', () => {
   it('writes an encrypted root and intermediate key and a chain that verifies, and prints the settings', async () => {
@@ -52,9 +53,7 @@ describe('signet ca init', () => {
   });
 
   it('rejects bad usage', async () => {
-    await expect(caInit([], () => undefined)).rejects.toThrow(
-      new UsageError('--out DIR is required'),
-    );
+    await expect(caInit([], () => undefined)).rejects.toThrow(usageError('--out DIR is required'));
     await expect(caInit(['--out', '/tmp/x', '--years', '0'], () => undefined)).rejects.toThrow(
       '--years must be an integer from 1 to 30',
     );

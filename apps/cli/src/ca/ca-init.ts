@@ -5,14 +5,11 @@ import {
   buildIntermediateCertificate,
   buildRootCertificate,
   certificatesToPem,
-  FileSigner,
-  generateKeyPair,
   generatePkcs11KeyPair,
   type Signer,
-  writeEncryptedPrivateKey,
 } from '@app/signing';
-import { CliError, ExitCode } from '../cli/exit-codes';
-import { keyPassphrase } from '../cli/files';
+import { usageError } from '../cli/exit-codes';
+import { newEncryptedKeys } from '../cli/files';
 
 export const caInitHelp = `signet ca init: create a CA root and intermediate for Signet's CA
 
@@ -52,10 +49,10 @@ export async function caInit(argv: string[], out: (line: string) => void): Promi
     out(caInitHelp);
     return 0;
   }
-  if (values.out === undefined) throw new UsageError('--out DIR is required');
+  if (values.out === undefined) throw usageError('--out DIR is required');
   const years = Number(values.years);
   if (!Number.isInteger(years) || years < 1 || years > 30)
-    throw new UsageError('--years must be an integer from 1 to 30');
+    throw usageError('--years must be an integer from 1 to 30');
   const dir = resolve(values.out);
   await mkdir(dir, { recursive: true, mode: 0o700 });
 
@@ -67,7 +64,7 @@ export async function caInit(argv: string[], out: (line: string) => void): Promi
     const token = values['pkcs11-token'];
     const pinFile = values['pkcs11-pin-file'];
     if (token === undefined || pinFile === undefined) {
-      throw new UsageError('--pkcs11-module needs --pkcs11-token and --pkcs11-pin-file');
+      throw usageError('--pkcs11-module needs --pkcs11-token and --pkcs11-pin-file');
     }
     const pin = (await readFile(pinFile, 'utf8')).trim();
     const common = {
@@ -80,22 +77,15 @@ export async function caInit(argv: string[], out: (line: string) => void): Promi
     intermediate = await generatePkcs11KeyPair({ ...common, keyLabel: 'signet-ca-intermediate' });
     caKey = `pkcs11:token=${encodeURIComponent(token)};object=signet-ca-intermediate?module-path=${encodeURIComponent(pkcs11)}&pin-source=${encodeURIComponent(resolve(pinFile))}`;
   } else {
-    const { file: passphraseFile, passphrase } = await keyPassphrase(
+    const keys = await newEncryptedKeys(
       dir,
+      ['root', 'intermediate'],
       values['passphrase-file'],
       out,
     );
-    for (const name of ['root', 'intermediate']) {
-      await writeEncryptedPrivateKey(
-        join(dir, `${name}-key.pem`),
-        generateKeyPair('ecdsa-p256-sha256').privateKey,
-        passphrase,
-      );
-    }
-    root = await FileSigner.load(join(dir, 'root-key.pem'), { value: passphrase });
-    intermediate = await FileSigner.load(join(dir, 'intermediate-key.pem'), { value: passphrase });
+    [root, intermediate] = keys.signers;
     caKey = join(dir, 'intermediate-key.pem');
-    out(`CA_KEY_PASSPHRASE_FILE=${passphraseFile}`);
+    out(`CA_KEY_PASSPHRASE_FILE=${keys.passphraseFile}`);
   }
   const notBefore = new Date(Date.now() - 3600_000);
   const notAfter = new Date(Date.now() + years * 365 * 86_400_000);
@@ -119,14 +109,6 @@ export async function caInit(argv: string[], out: (line: string) => void): Promi
   });
   out(`CA_KEY=${caKey}`);
   out(`CA_CHAIN=${join(dir, 'chain.pem')}`);
-  for (const s of [root, intermediate])
-    await (s as Signer & { close?: () => Promise<void> | void }).close?.();
+  for (const s of [root, intermediate]) await s.close?.();
   return 0;
-}
-
-/** Bad command-line usage (exit code 64, EX_USAGE). */
-export class UsageError extends CliError {
-  constructor(message: string) {
-    super(ExitCode.usage, message);
-  }
 }

@@ -6,16 +6,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { type LocalOidcIssuer, startOidcIssuer } from '../../../../test/support/oidc-issuer';
+import { freePort } from '@app/platform/database/embedded-postgres';
+import { type LocalOidcIssuer, startOidcIssuer } from '@app/platform/oidc/local-issuer';
 import {
   type CliRun,
-  freePort,
-  processesOf,
-  runSignet,
-  type StackProcess,
-  startStackProcess,
-  stopStackProcess,
-} from './demo-processes';
+  findProcesses,
+  runBuilt,
+  type Spawned,
+  spawnBuilt,
+  stopSpawned,
+  waitForOutput,
+} from '@app/platform/process/built';
 
 const SIGNER = 'release-bot@demo.example';
 const INTRUDER = 'intruder@demo.example';
@@ -59,9 +60,9 @@ async function main(): Promise<void> {
   // Its own directory: as root, embedded Postgres runs as `postgres` and must reach it.
   const dataDir = mkdtempSync(join(tmpdir(), 'signet-demo-data-'));
   let issuer: LocalOidcIssuer | undefined;
-  let stack: StackProcess | undefined;
+  let stack: Spawned | undefined;
   const stop = async (): Promise<void> => {
-    if (stack !== undefined) await stopStackProcess(stack);
+    if (stack !== undefined) await stopSpawned(stack);
     await issuer?.close();
   };
   process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
@@ -85,28 +86,24 @@ async function main(): Promise<void> {
     const caUrl = `http://127.0.0.1:${caPort}`;
     const logUrl = `http://127.0.0.1:${logPort}`;
     say(`\nStarting the stack (embedded Postgres, CA on :${caPort}, log on :${logPort}) ...`);
-    stack = await startStackProcess(
-      {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        SIGNET_DATA_DIR: dataDir,
-        SIGNET_CONFIG: config,
-        CA_PORT: String(caPort),
-        LOG_PORT: String(logPort),
-        LOG_LEVEL: 'warn',
-      },
-      90_000,
-    );
+    stack = spawnBuilt('apps/stack/src/main.js', {
+      HOME: process.env.HOME,
+      SIGNET_DATA_DIR: dataDir,
+      SIGNET_CONFIG: config,
+      CA_PORT: String(caPort),
+      LOG_PORT: String(logPort),
+      LOG_LEVEL: 'warn',
+    });
+    await waitForOutput(stack, 'ready; press Ctrl-C to stop', 90_000);
     say(`  ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     const env = {
-      PATH: process.env.PATH,
       HOME: work,
       XDG_CACHE_HOME: join(work, 'cache'),
       SIGNET_CA_URL: caUrl,
       SIGNET_LOG_URL: logUrl,
     };
-    const signet = (args: string[]) => runSignet(args, env, work);
+    const signet = (args: string[]) => runBuilt('apps/cli/src/main.js', args, env, work);
     const artifact = join(work, 'app-1.0.0.tar.gz');
     writeFileSync(artifact, 'the release artifact, version 1.0.0\n');
     const oidc = issuer;
@@ -161,10 +158,10 @@ async function main(): Promise<void> {
   } finally {
     say('\nStopping the stack (SIGINT, as Ctrl-C) and the issuer ...');
     await stop();
-    const left = processesOf(dataDir);
+    const left = findProcesses({ env: `SIGNET_DATA_DIR=${dataDir}`, cmdline: dataDir });
     if (left.length > 0) {
       failures++;
-      say(`  UNEXPECTED: processes still running: ${left.join(', ')}`);
+      say(`  UNEXPECTED: processes still running: ${left.map((p) => p.pid).join(', ')}`);
     } else {
       say('  stopped; no process left');
     }

@@ -1,5 +1,6 @@
 /* `signet log info|get|search|proof`: read the transparency log and check what it says. */
 import { createHash } from 'node:crypto';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { hashLeaf, verifyInclusion } from '@app/merkle';
 import type { CliContext } from '../cli/context';
 import { usageError, verificationFailed } from '../cli/exit-codes';
@@ -67,16 +68,10 @@ async function logInfo(argv: string[], ctx: CliContext): Promise<number> {
   const trusted = await optionalTrustedRoot(ctx, instance, values['trusted-root']);
   let verified = false;
   if (trusted !== undefined) {
-    const checkpoint = openSignedCheckpoint(info.signedTreeHead, trusted.root, 'the checkpoint');
-    if (
-      checkpoint.treeSize !== BigInt(info.treeSize) ||
-      Buffer.from(checkpoint.rootHash).toString('hex') !== info.rootHash
-    ) {
-      throw verificationFailed(
-        'the signed checkpoint disagrees with the tree size or root hash',
-        'CHECKPOINT_ERROR',
-      );
-    }
+    checkCheckpoint(info.signedTreeHead, trusted.root, 'the checkpoint', info, {
+      message: 'the signed checkpoint disagrees with the tree size or root hash',
+      code: 'CHECKPOINT_ERROR',
+    });
     verified = true;
   }
   if (values.json === true) {
@@ -136,11 +131,28 @@ async function logGet(argv: string[], ctx: CliContext): Promise<number> {
   return 0;
 }
 
+/**
+ * Opens a signed checkpoint with the trusted root and checks that it is for the tree size and
+ * root hash (hex, either case) the log reported beside it; throws the failed verification `mismatch` if not.
+ */
+function checkCheckpoint(
+  note: string,
+  root: TrustedRoot,
+  what: string,
+  reported: { treeSize: number; rootHash: string },
+  mismatch: { message: string; code: string },
+): void {
+  const checkpoint = openSignedCheckpoint(note, root, what);
+  if (
+    checkpoint.treeSize !== BigInt(reported.treeSize) ||
+    Buffer.from(checkpoint.rootHash).toString('hex') !== reported.rootHash.toLowerCase()
+  ) {
+    throw verificationFailed(mismatch.message, mismatch.code);
+  }
+}
+
 /** Checks the entry's inclusion proof (and its checkpoint's signature when `root` is given). */
-function checkInclusion(
-  entry: LogEntry,
-  root: Parameters<typeof openSignedCheckpoint>[1] | undefined,
-): string {
+function checkInclusion(entry: LogEntry, root: TrustedRoot | undefined): string {
   const proof = entry.verification?.inclusionProof;
   if (proof === undefined)
     throw verificationFailed('the entry has no inclusion proof', 'INCLUSION_ERROR');
@@ -161,10 +173,10 @@ function checkInclusion(
     );
   }
   if (root === undefined) return `verified against root ${proof.rootHash} (checkpoint NOT checked)`;
-  const checkpoint = openSignedCheckpoint(proof.checkpoint, root, "the entry's checkpoint");
-  if (checkpoint.treeSize !== BigInt(proof.treeSize) || !rootHash.equals(checkpoint.rootHash)) {
-    throw verificationFailed('the checkpoint is for another tree size or root', 'INCLUSION_ERROR');
-  }
+  checkCheckpoint(proof.checkpoint, root, "the entry's checkpoint", proof, {
+    message: 'the checkpoint is for another tree size or root',
+    code: 'INCLUSION_ERROR',
+  });
   return `verified in the signed checkpoint of size ${proof.treeSize}`;
 }
 

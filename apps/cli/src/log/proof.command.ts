@@ -7,7 +7,7 @@ import { readInput } from '../cli/files';
 import { type Instance, parseCommand, parseCount, resolveInstance } from '../cli/options';
 import { loadTrustedRoot } from '../trust/trusted-root';
 import { openSignedCheckpoint } from './checkpoints';
-import { getConsistencyProof, getLogInfo, type LogInfo } from './log-api';
+import { type ConsistencyProof, getConsistencyProof, getLogInfo, type LogInfo } from './log-api';
 import { logOptions } from './log-trust';
 
 export const logProofHelp = `signet log proof: check that the log only grew between two sizes
@@ -87,15 +87,23 @@ export async function logProof(argv: string[], ctx: CliContext): Promise<number>
   }
   const treeId = values['tree-id'];
   const anchored = new RootsAnchoredTo(ctx, instance, latest, treeId);
-  const lastRoot = await anchored.rootAt(lastSize);
-  const firstRoot = saved?.rootHash ?? (await anchored.rootAt(firstSize));
-  const proof = await getConsistencyProof(ctx, instance.logUrl, firstSize, lastSize, treeId);
-  const hashes = proof.hashes.map((h) => Buffer.from(h, 'hex'));
-  check(
-    proof.rootHash === hex(lastRoot),
-    `the proof is for root ${proof.rootHash}, not ${hex(lastRoot)}`,
-  );
-  consistent(firstSize, lastSize, hashes, firstRoot, lastRoot);
+  const { root: lastRoot } = await anchored.rootAt(lastSize);
+  const first =
+    saved === undefined
+      ? await anchored.rootAt(firstSize)
+      : { root: saved.rootHash, toCheckpoint: undefined };
+  const firstRoot = first.root;
+  // By default B is the checkpoint's size: rootAt(A) has fetched and checked that very proof.
+  let proof = lastSize === latest.treeSize ? first.toCheckpoint : undefined;
+  if (proof === undefined) {
+    proof = await getConsistencyProof(ctx, instance.logUrl, firstSize, lastSize, treeId);
+    check(
+      proof.rootHash === hex(lastRoot),
+      `the proof is for root ${proof.rootHash}, not ${hex(lastRoot)}`,
+    );
+    consistent(firstSize, lastSize, proof.hashes, firstRoot, lastRoot);
+  }
+  const hashes = proof.hashes;
   ctx.status(
     `consistency proof from size ${firstSize} to ${lastSize} (${hashes.length} hashes) verified`,
   );
@@ -108,7 +116,7 @@ export async function logProof(argv: string[], ctx: CliContext): Promise<number>
         firstRootHash: hex(firstRoot),
         lastSize: lastSize.toString(),
         lastRootHash: hex(lastRoot),
-        hashes: proof.hashes,
+        hashes,
         checkpointSize: latest.treeSize.toString(),
       }),
     );
@@ -129,7 +137,8 @@ function selectTree(info: LogInfo, treeId: string | undefined): LogInfo {
 
 /**
  * Roots at smaller sizes, each proven to be a prefix of the signed checkpoint: the root the log
- * reports for size S (as the root of the proof 1→S) must pass the consistency proof S→N.
+ * reports for size S (as the root of the proof 1→S) must pass the consistency proof S→N, which
+ * is returned with it (none when S is N).
  */
 class RootsAnchoredTo {
   constructor(
@@ -139,48 +148,39 @@ class RootsAnchoredTo {
     private readonly treeId: string | undefined,
   ) {}
 
-  async rootAt(size: bigint): Promise<Uint8Array> {
+  async rootAt(size: bigint): Promise<{ root: Uint8Array; toCheckpoint?: ConsistencyProof }> {
     const { treeSize, rootHash } = this.checkpoint;
-    if (size === treeSize) return rootHash;
-    const claimed = await getConsistencyProof(
-      this.ctx,
-      this.instance.logUrl,
-      1n,
-      size,
-      this.treeId,
-    );
-    const toCheckpoint = await getConsistencyProof(
-      this.ctx,
-      this.instance.logUrl,
-      size,
-      treeSize,
-      this.treeId,
-    );
+    if (size === treeSize) return { root: rootHash };
+    const proof = (from: bigint, to: bigint) =>
+      getConsistencyProof(this.ctx, this.instance.logUrl, from, to, this.treeId);
+    const claimed = await proof(1n, size);
+    const toCheckpoint = await proof(size, treeSize);
     const root = Buffer.from(claimed.rootHash, 'hex');
     check(
       toCheckpoint.rootHash === hex(rootHash),
       'the log reports another root for its checkpoint size',
     );
-    consistent(
-      size,
-      treeSize,
-      toCheckpoint.hashes.map((h) => Buffer.from(h, 'hex')),
-      root,
-      rootHash,
-    );
-    return root;
+    consistent(size, treeSize, toCheckpoint.hashes, root, rootHash);
+    return { root, toCheckpoint };
   }
 }
 
+/** Verifies a consistency proof given as the log's hex hashes. */
 function consistent(
   size1: bigint,
   size2: bigint,
-  proof: Uint8Array[],
+  proof: string[],
   root1: Uint8Array,
   root2: Uint8Array,
 ): void {
   try {
-    verifyConsistency(size1, size2, proof, root1, root2);
+    verifyConsistency(
+      size1,
+      size2,
+      proof.map((h) => Buffer.from(h, 'hex')),
+      root1,
+      root2,
+    );
   } catch (err) {
     throw verificationFailed(
       `the log is not consistent from size ${size1} to ${size2}: ${(err as Error).message}`,

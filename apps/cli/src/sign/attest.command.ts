@@ -1,11 +1,12 @@
 /* `signet attest FILE --predicate P --type T`: an in-toto statement about FILE in a DSSE bundle. */
 import { DSSEBundleBuilder } from '@sigstore/sign';
+import { IN_TOTO_PAYLOAD_TYPE } from '@app/signing';
 import type { CliContext } from '../cli/context';
 import { usageError } from '../cli/exit-codes';
 import { readInput, readJsonInput } from '../cli/files';
 import { commonOptions, parseCommand } from '../cli/options';
 import { signingOptions, signingServices, writeBundle } from './signing';
-import { IN_TOTO_PAYLOAD_TYPE, PREDICATE_TYPES, predicateTypeOf, statementFor } from './statement';
+import { PREDICATE_TYPES, predicateTypeOf, statementFor } from './statement';
 
 export const attestHelp = `signet attest: sign an in-toto attestation about a file
 

@@ -1,7 +1,6 @@
 /* What `signet sign` and `signet attest` share: the identity token, sigstore-js's Fulcio signer
    and Rekor witness pointed at the instance, and writing the v0.3 bundle. */
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import {
   bundleToJSON,
   toMessageSignatureBundle,
@@ -25,6 +24,7 @@ import {
 } from '../cli/certificate';
 import type { CliContext } from '../cli/context';
 import { CliError, ExitCode } from '../cli/exit-codes';
+import { writeOutput } from '../cli/files';
 import { instanceOptions, type Instance, resolveInstance } from '../cli/options';
 import { findIdentityToken, peekClaims, type TokenOptions } from '../identity/token';
 
@@ -121,11 +121,7 @@ export async function writeBundle(
   ctx: CliContext,
 ): Promise<SignedSummary> {
   const json = bundleToJSON(bundle);
-  await writeFile(path, `${JSON.stringify(json)}\n`).catch((err: unknown) => {
-    throw new CliError(ExitCode.error, `cannot write ${path}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  });
+  await writeOutput(path, `${JSON.stringify(json)}\n`);
   const der = leafCertificate(bundle);
   const identity = der === undefined ? { extensions: {} } : certificateIdentity(der);
   const tlogEntries = tlogEntrySummaries(bundle);

@@ -4,7 +4,6 @@ import { basename } from 'node:path';
 import { usageError } from '../cli/exit-codes';
 
 export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
-export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 
 /** `--type` short names, as cosign names them, and their predicate type URIs. */
 export const PREDICATE_TYPES: Readonly<Record<string, string>> = {

@@ -1,8 +1,7 @@
 /* `signet trust-root [--out FILE]`: the instance's trusted root, for offline verification and for
    stock Sigstore clients (sigstore-js TRUSTED_ROOT, cosign --trusted-root). */
-import { writeFile } from 'node:fs/promises';
 import type { CliContext } from '../cli/context';
-import { CliError, ExitCode } from '../cli/exit-codes';
+import { writeOutput } from '../cli/files';
 import { commonOptions, instanceOptions, parseCommand, resolveInstance } from '../cli/options';
 import { fetchTrustedRoot, trustedRootCachePath } from './trusted-root';
 
@@ -42,9 +41,7 @@ export async function trustRoot(argv: string[], ctx: CliContext): Promise<number
   if (out === undefined) {
     ctx.print(JSON.stringify(json, null, 2));
   } else {
-    await writeFile(out, `${JSON.stringify(json, null, 2)}\n`).catch((err: unknown) => {
-      throw new CliError(ExitCode.error, `cannot write ${out}: ${(err as Error).message}`);
-    });
+    await writeOutput(out, `${JSON.stringify(json, null, 2)}\n`);
     ctx.status(`wrote the trusted root of ${caUrl} (${counts}) to ${out}`);
     if (values.json === true) ctx.print(JSON.stringify({ out, caUrl }));
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSigner, parseTufRoot, tufKeyOf, verifyTufRootHistory } from '@app/signing';
-import { UsageError } from '../ca/ca-init';
+import { usageError } from '../cli/exit-codes';
 import { tuf } from './tuf-root';
 
 const run = async (argv: string[]) => {
@@ -82,7 +82,7 @@ describe('signet tuf', () => {
       ]),
     ).rejects.toMatchObject({ code: 'INVALID_SIGNATURE' });
     await expect(run(['root', '--out', dir])).rejects.toThrow(
-      new UsageError('tuf root needs --root-key and --online-public-key'),
+      usageError('tuf root needs --root-key and --online-public-key'),
     );
     await expect(run(['init', '--out', dir, '--days', '0'])).rejects.toThrow(
       '--days must be an integer from 1 to 3650',

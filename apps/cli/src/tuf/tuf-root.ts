@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import {
   buildTufRoot,
   FileSigner,
-  generateKeyPair,
   parsePublicKey,
   parseTufRoot,
   publicKeyToPem,
@@ -12,10 +11,9 @@ import {
   tufMetadataBytes,
   tufRootVersions,
   verifyTufRootHistory,
-  writeEncryptedPrivateKey,
 } from '@app/signing';
-import { UsageError } from '../ca/ca-init';
-import { keyPassphrase } from '../cli/files';
+import { usageError } from '../cli/exit-codes';
+import { newEncryptedKeys } from '../cli/files';
 
 export const tufHelp = `signet tuf: the TUF root of the CA's repository (/tuf), from which sigstore-js and cosign
 learn the instance's trusted root and follow its key rotations
@@ -62,17 +60,17 @@ export async function tuf(argv: string[], out: (line: string) => void): Promise<
     return 0;
   }
   if (sub !== 'init' && sub !== 'root') {
-    throw new UsageError(`unknown tuf command "${sub}" (expected init or root)`);
+    throw usageError(`unknown tuf command "${sub}" (expected init or root)`);
   }
   const { values } = parseArgs({ args: rest, options, strict: true });
   if (values.help === true) {
     out(tufHelp.trimEnd());
     return 0;
   }
-  if (values.out === undefined) throw new UsageError('--out DIR is required');
+  if (values.out === undefined) throw usageError('--out DIR is required');
   const days = Number(values.days);
   if (!Number.isInteger(days) || days < 1 || days > 3650) {
-    throw new UsageError('--days must be an integer from 1 to 3650');
+    throw usageError('--days must be an integer from 1 to 3650');
   }
   const dir = resolve(values.out);
   const expires = new Date(Date.now() + days * 86_400_000);
@@ -88,20 +86,10 @@ async function init(
   out: (line: string) => void,
 ): Promise<number> {
   await mkdir(join(dir, 'roots'), { recursive: true, mode: 0o700 });
-  const { file: passphraseFile, passphrase } = await keyPassphrase(
-    dir,
-    values['passphrase-file'],
-    out,
-  );
-  for (const name of ['root', 'online']) {
-    await writeEncryptedPrivateKey(
-      join(dir, `${name}-key.pem`),
-      generateKeyPair('ecdsa-p256-sha256').privateKey,
-      passphrase,
-    );
-  }
-  const root = await FileSigner.load(join(dir, 'root-key.pem'), { value: passphrase });
-  const online = await FileSigner.load(join(dir, 'online-key.pem'), { value: passphrase });
+  const {
+    passphraseFile,
+    signers: [root, online],
+  } = await newEncryptedKeys(dir, ['root', 'online'], values['passphrase-file'], out);
   await writeFile(join(dir, 'online-key.pub.pem'), publicKeyToPem(online.publicKey), {
     flag: 'wx',
   });
@@ -128,12 +116,12 @@ async function next(
   const rootKey = values['root-key'];
   const onlineKey = values['online-public-key'];
   if (rootKey === undefined || onlineKey === undefined) {
-    throw new UsageError('tuf root needs --root-key and --online-public-key');
+    throw usageError('tuf root needs --root-key and --online-public-key');
   }
   const rootsDir = join(dir, 'roots');
   const versions = tufRootVersions(await readdir(rootsDir));
   if (versions.length === 0) {
-    throw new UsageError(`${rootsDir} holds no 1.root.json: run signet tuf init first`);
+    throw usageError(`${rootsDir} holds no 1.root.json: run signet tuf init first`);
   }
   const history = await Promise.all(
     versions.map(async (v) => parseTufRoot(await readFile(join(rootsDir, `${v}.root.json`)))),

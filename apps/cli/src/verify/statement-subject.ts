@@ -1,12 +1,17 @@
 /* For DSSE bundles: the file being verified must be a subject of the signed in-toto statement. */
 import type { Envelope } from '@sigstore/bundle';
+import {
+  IN_TOTO_PAYLOAD_TYPE,
+  type InTotoStatement,
+  type InTotoSubject,
+  parseInTotoStatement,
+} from '@app/signing';
 import { verificationFailed } from '../cli/exit-codes';
-import { IN_TOTO_PAYLOAD_TYPE } from '../sign/statement';
 
 /** What a verified attestation says, for output. */
 export interface StatementSummary {
   predicateType: string;
-  subjects: { name?: string; digest: Record<string, string> }[];
+  subjects: InTotoSubject[];
 }
 
 /**
@@ -20,26 +25,19 @@ export function checkStatementSubject(envelope: Envelope, sha256: string): State
       'STATEMENT_ERROR',
     );
   }
-  let statement: { predicateType?: unknown; subject?: unknown };
+  let statement: InTotoStatement | undefined;
   try {
-    statement = JSON.parse(envelope.payload.toString('utf8')) as typeof statement;
+    statement = parseInTotoStatement(envelope.payload);
   } catch (err) {
     throw verificationFailed('the envelope payload is not JSON', 'STATEMENT_ERROR', err);
   }
-  if (!Array.isArray(statement.subject) || typeof statement.predicateType !== 'string') {
+  if (statement === undefined || typeof statement.predicateType !== 'string') {
     throw verificationFailed(
       'the envelope payload is not an in-toto statement (no subject or predicateType)',
       'STATEMENT_ERROR',
     );
   }
-  const subjects = (statement.subject as unknown[]).flatMap((s) => {
-    const { name, digest } = (s ?? {}) as { name?: unknown; digest?: unknown };
-    if (typeof digest !== 'object' || digest === null) return [];
-    const digests = Object.fromEntries(
-      Object.entries(digest).filter((e): e is [string, string] => typeof e[1] === 'string'),
-    );
-    return [{ ...(typeof name === 'string' ? { name } : {}), digest: digests }];
-  });
+  const { predicateType, subjects } = statement;
   if (!subjects.some((s) => s.digest.sha256?.toLowerCase() === sha256)) {
     throw verificationFailed(
       `no subject of the statement has the file's sha256 ${sha256} (subjects: ${subjects
@@ -48,5 +46,5 @@ export function checkStatementSubject(envelope: Envelope, sha256: string): State
       'SUBJECT_DIGEST_MISMATCH',
     );
   }
-  return { predicateType: statement.predicateType, subjects };
+  return { predicateType, subjects };
 }

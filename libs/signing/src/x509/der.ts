@@ -138,31 +138,15 @@ const DOTTED_OID = /^[0-2](\.(0|[1-9][0-9]*))+$/;
 /**
  * DER OBJECT IDENTIFIER element (tag 6) for a dotted-decimal OID (X.690 §8.19): the first two
  * arcs as 40·x + y, then each arc base-128 big-endian with the high bit as continuation flag.
- * Throws `INVALID_ENCODING` for a malformed OID (fewer than two arcs, leading zeros, a first arc
- * above 2, or a second arc above 39 under 0 and 1).
+ * Arcs are BigInts, as UUID OIDs under 2.25 have 128-bit arcs. Encodings are cached per OID (the
+ * same few go into every certificate): callers must not modify the bytes returned. Throws
+ * `INVALID_ENCODING` for a malformed OID (fewer than two arcs, leading zeros, a first arc above 2,
+ * or a second arc above 39 under 0 and 1).
  */
 export function encodeOid(oid: string): Uint8Array {
+  let encoding = OID_ENCODINGS.get(oid);
+  if (encoding !== undefined) return encoding;
   if (!DOTTED_OID.test(oid)) fail(`malformed OBJECT IDENTIFIER "${oid}"`);
-  const arcs = oid.split('.').map(Number);
-  const [first, second] = arcs as [number, number];
-  const head = first * 40 + second;
-  if (!Number.isSafeInteger(head) || !arcs.every((arc) => Number.isSafeInteger(arc))) {
-    return encodeLargeOid(oid);
-  }
-  if (first < 2 && second > 39) fail(`malformed OBJECT IDENTIFIER "${oid}"`);
-  const octets: number[] = [];
-  for (const arc of [head, ...arcs.slice(2)]) {
-    const start = octets.length;
-    octets.push(arc % 128);
-    for (let rest = Math.floor(arc / 128); rest > 0; rest = Math.floor(rest / 128)) {
-      octets.splice(start, 0, (rest % 128) | 0x80);
-    }
-  }
-  return encodeElement(DerTag.oid, Uint8Array.from(octets));
-}
-
-/** {@link encodeOid} for arcs beyond 2^53 (UUID OIDs under 2.25 have 128-bit arcs). */
-function encodeLargeOid(oid: string): Uint8Array {
   const arcs = oid.split('.').map((arc) => BigInt(arc));
   const [first, second] = arcs as [bigint, bigint];
   if (first < 2n && second > 39n) fail(`malformed OBJECT IDENTIFIER "${oid}"`);
@@ -172,8 +156,13 @@ function encodeLargeOid(oid: string): Uint8Array {
     for (let rest = arc >> 7n; rest > 0n; rest >>= 7n) groups.unshift(Number(rest & 0x7fn) | 0x80);
     octets.push(...groups);
   }
-  return encodeElement(DerTag.oid, Uint8Array.from(octets));
+  encoding = encodeElement(DerTag.oid, Uint8Array.from(octets));
+  // Bounded, should a caller ever encode OIDs it was sent.
+  if (OID_ENCODINGS.size < 1024) OID_ENCODINGS.set(oid, encoding);
+  return encoding;
 }
+
+const OID_ENCODINGS = new Map<string, Uint8Array>();
 
 /**
  * DER `Time` (RFC 5280 §4.1.2.5) for a date truncated to whole seconds: UTCTime `YYMMDDHHMMSSZ`
@@ -204,12 +193,17 @@ function ascii(text: string): Uint8Array {
   return out;
 }
 
-/** DER encoding of a UTF8String (X.690 §8.23, tag 12): what Fulcio's OIDs 1.3.6.1.4.1.57264.1.8+ hold. */
-export function encodeUtf8String(value: string): Uint8Array {
-  return encodeElement(DerTag.utf8String, UTF8.encode(value));
+const UTF8 = new TextEncoder();
+
+/** The UTF-8 bytes of `text`. */
+export function encodeUtf8(text: string): Uint8Array {
+  return UTF8.encode(text);
 }
 
-const UTF8 = new TextEncoder();
+/** DER encoding of a UTF8String (X.690 §8.23, tag 12): what Fulcio's OIDs 1.3.6.1.4.1.57264.1.8+ hold. */
+export function encodeUtf8String(value: string): Uint8Array {
+  return encodeElement(DerTag.utf8String, encodeUtf8(value));
+}
 
 /**
  * Decodes a DER UTF8String that fills `bytes` exactly. Throws `INVALID_ENCODING` for another tag,

@@ -1,10 +1,8 @@
 import { SigningError } from '../errors';
-import { decodeUtf8, decodeUtf8String, encodeUtf8String } from './der';
+import { decodeUtf8, decodeUtf8String, encodeUtf8, encodeUtf8String } from './der';
 import { compareOids, fulcioValueEncoding } from './oids';
 import { asParsedCertificate, type CertificateInput } from './parse';
 import { encodeExtension } from './extensions';
-
-const UTF8 = new TextEncoder();
 
 /**
  * DER Extensions (all non-critical) for Sigstore OID → value pairs, sorted by OID so the output
@@ -31,7 +29,7 @@ export function encodeFulcioExtensions(values: Readonly<Record<string, string>>)
           `extension ${oid} has an empty value`,
         );
       }
-      const bytes = encoding === 'raw' ? UTF8.encode(value) : encodeUtf8String(value);
+      const bytes = encoding === 'raw' ? encodeUtf8(value) : encodeUtf8String(value);
       return encodeExtension(oid, false, bytes);
     });
 }

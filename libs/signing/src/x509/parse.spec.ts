@@ -7,7 +7,8 @@ import { certificatesFromPem, certificatesToPem } from './pem';
 import { publicGoodIntermediatePem, publicGoodLeafPem } from './public-good.fixture';
 import { subjectAltNames } from './san';
 
-import { certificateParts, tbsFields, tbsWithExtensionReplaced, tbsWithoutExtension } from './tbs';
+import { certificateParts, tbsFields } from './tbs';
+import { tbsWithExtensionReplaced, tbsWithoutExtension } from './testing/tbs';
 import { encodeExtension } from './extensions';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');

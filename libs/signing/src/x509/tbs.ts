@@ -175,40 +175,6 @@ export function encodeTbs(head: Uint8Array, extensions: readonly Uint8Array[]): 
   return encodeElement(DerTag.sequence, head, encodeElement(DerTag.context3, list));
 }
 
-/**
- * The TBSCertificate of a certificate or TBS with the extension `oid` removed and every other
- * byte unchanged, re-encoded to DER (RFC 6962 §3.2: the precert `tbs_certificate` is the TBS
- * without the poison, and a verifier rebuilds it from the final certificate by removing the SCT
- * list). Requires the extension to be present; throws `INVALID_CERTIFICATE` otherwise.
- */
-export function tbsWithoutExtension(certificateOrTbs: Uint8Array, oid: string): Uint8Array {
-  const tbs = asTbs(certificateOrTbs);
-  const fields = tbsFields(tbs);
-  const kept = fields.extensions.filter((e) => e.oid !== oid);
-  if (kept.length === fields.extensions.length) invalid(`extension ${oid} is not present`);
-  return encodeTbs(
-    fields.head,
-    kept.map((e) => e.encoding),
-  );
-}
-
-/**
- * The TBS with extension `oid` replaced, at the same position, by `replacement` (a DER Extension).
- * Requires `oid` to be present; throws `INVALID_CERTIFICATE` otherwise.
- */
-export function tbsWithExtensionReplaced(
-  tbs: Uint8Array,
-  oid: string,
-  replacement: Uint8Array,
-): Uint8Array {
-  const fields = tbsFields(tbs);
-  if (!fields.extensions.some((e) => e.oid === oid)) invalid(`extension ${oid} is not present`);
-  return encodeTbs(
-    fields.head,
-    fields.extensions.map((e) => (e.oid === oid ? replacement : e.encoding)),
-  );
-}
-
 /** Assembles a DER Certificate from a TBS, a DER AlgorithmIdentifier and the signature bytes. */
 export function assembleCertificate(
   tbs: Uint8Array,
@@ -217,13 +183,6 @@ export function assembleCertificate(
 ): Uint8Array {
   const bits = encodeElement(DerTag.bitString, Uint8Array.of(0), signature);
   return encodeElement(DerTag.sequence, tbs, algorithm, bits);
-}
-
-/** Accepts either a Certificate or a bare TBSCertificate: a Certificate starts with a SEQUENCE. */
-function asTbs(der: Uint8Array): Uint8Array {
-  const root = wrap(() => readSingle(der, DerTag.sequence));
-  const first = wrap(() => childrenOf(der, root))[0];
-  return first?.tag === DerTag.sequence ? certificateParts(der).tbsCertificate : der;
 }
 
 function wrap<T>(read: () => T): T {

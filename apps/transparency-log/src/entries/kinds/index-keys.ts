@@ -1,5 +1,4 @@
-/** The DSSE payload type of in-toto statements (in-toto attestation `envelope.md`). */
-export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+import { IN_TOTO_PAYLOAD_TYPE, parseInTotoStatement } from '@app/signing';
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
@@ -10,20 +9,15 @@ const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
  */
 export function statementSubjectKeys(payloadType: string, payload: Uint8Array): string[] {
   if (payloadType !== IN_TOTO_PAYLOAD_TYPE) return [];
-  let statement: unknown;
+  let subjects;
   try {
-    statement = JSON.parse(Buffer.from(payload).toString('utf8'));
+    subjects = parseInTotoStatement(payload)?.subjects ?? [];
   } catch {
     return [];
   }
-  const subjects = (statement as { subject?: unknown } | null)?.subject;
-  if (!Array.isArray(subjects)) return [];
-  return subjects.flatMap((subject: unknown) => {
-    const digest = (subject as { digest?: { sha256?: unknown } } | null)?.digest?.sha256;
-    return typeof digest === 'string' && SHA256_HEX.test(digest)
-      ? [`sha256:${digest.toLowerCase()}`]
-      : [];
-  });
+  return subjects.flatMap(({ digest: { sha256 } }) =>
+    sha256 !== undefined && SHA256_HEX.test(sha256) ? [`sha256:${sha256.toLowerCase()}`] : [],
+  );
 }
 
 /** Returns `keys` without repeats, each kept where it first appears. */

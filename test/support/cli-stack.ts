@@ -1,0 +1,78 @@
+/* The built `signet` command against a running log and CA, as a CI job runs it: the setup that
+   cli.e2e-spec and cli-attest-log.e2e-spec share. Needs `npm run build`. */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtScript, type CliRun, runBuilt } from './processes';
+import { startStack, type Stack } from './stack';
+
+export const ALICE = 'alice@example.com';
+
+const CLI = 'apps/cli/src/main.js';
+
+export interface CliStack {
+  /** The stack; this and the fields below are set from the describe's `beforeAll` on. */
+  stack: Stack;
+  /** The job's directory, also its HOME. */
+  dir: string;
+  /** `app.tar.gz` in `dir`. */
+  artifact: string;
+  /** Runs the built CLI in `dir` with only the job's environment (plus PATH and `extra`). */
+  signet(args: string[], extra?: Record<string, string>): Promise<CliRun>;
+  /** `--certificate-identity` and `--certificate-oidc-issuer` (default: ALICE, the email issuer). */
+  identityFlags(identity?: string, issuer?: () => string): string[];
+  /** Writes `content` to `dir/name` and returns its path. */
+  file(name: string, content: string | Buffer): string;
+  /** A token of the email issuer for ALICE. */
+  aliceToken(): Promise<string>;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` in the calling describe: a stack whose rules allow ALICE
+ * (email issuer) and the acme/app release workflow (GitHub issuer), and a fresh job directory.
+ */
+export function useCliStack(): CliStack {
+  let env: Record<string, string> = {};
+  const cli: CliStack = {
+    stack: undefined as unknown as Stack,
+    dir: '',
+    artifact: '',
+    signet: (args, extra = {}) => runBuilt(CLI, args, { ...env, ...extra }, cli.dir),
+    identityFlags: (identity = ALICE, issuer = () => cli.stack.fx.email.url) => [
+      '--certificate-identity',
+      identity,
+      '--certificate-oidc-issuer',
+      issuer(),
+    ],
+    file: (name, content) => {
+      const path = join(cli.dir, name);
+      writeFileSync(path, content);
+      return path;
+    },
+    aliceToken: () =>
+      cli.stack.fx.email.mint({ sub: 'user-1', email: ALICE, email_verified: true }),
+  };
+  beforeAll(async () => {
+    expect(existsSync(builtScript(CLI))).toBe(true); // `npm test` builds first; else `npm run build`
+    cli.stack = await startStack([
+      { name: 'alice', issuer: '$EMAIL_ISSUER', subject: ALICE },
+      {
+        name: 'release',
+        issuer: '$GITHUB_ISSUER',
+        subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/*',
+      },
+    ]);
+    cli.dir = mkdtempSync(join(tmpdir(), 'signet-cli-'));
+    env = {
+      HOME: cli.dir,
+      XDG_CACHE_HOME: join(cli.dir, 'cache'),
+      SIGNET_CA_URL: cli.stack.caUrl,
+      SIGNET_LOG_URL: cli.stack.logUrl,
+    };
+    cli.artifact = cli.file('app.tar.gz', 'release 1.2.3 of the app');
+  });
+  afterAll(async () => {
+    await cli.stack?.close();
+  });
+  return cli;
+}
