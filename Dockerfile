@@ -1,20 +1,23 @@
 # syntax=docker/dockerfile:1
 # Multi-stage image for both apps; pick one with the command (see docker-compose.yml).
 
-FROM node:20-bookworm AS build
+FROM node:24-bookworm AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
+# The root postinstall (tools/runtime/node.js) finds Node 24 here and fetches nothing.
+COPY tools ./tools
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
-FROM node:20-bookworm AS deps
+FROM node:24-bookworm AS deps
 WORKDIR /src
 COPY package.json package-lock.json ./
+COPY tools ./tools
 # Production dependencies only; native addons (pkcs11js) are built here, against the same Debian.
 RUN npm ci --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production SIGNET_LISTEN_HOST=0.0.0.0 SIGNET_DATA_DIR=/var/lib/signet
 WORKDIR /app
 COPY --from=deps /src/node_modules ./node_modules

@@ -13,6 +13,8 @@ const common = {
     '^@app/(merkle|signing|platform)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/'],
+  // Not in the OS temp dir: tools/test/jest.js gives each run a temp dir that must end empty.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 };
 
 module.exports = {

@@ -66,46 +66,36 @@ export function publicKeyBlock(pem: string): Buffer | undefined {
 /** The algorithm of an acceptable client key, or INVALID_KEY naming what is wrong with it. */
 export function keyAlgorithmOf(key: KeyObject, field: string): KeyAlgorithm {
   const details = key.asymmetricKeyDetails ?? {};
-  switch (key.asymmetricKeyType) {
-    case 'ec': {
-      const algorithm = CURVES[details.namedCurve ?? ''];
-      if (algorithm === undefined) {
-        throw new CaError(
-          'INVALID_KEY',
-          `${field}: curve ${details.namedCurve ?? 'unknown'} is not supported (P-256, P-384, P-521)`,
-        );
-      }
-      return algorithm;
-    }
-    case 'ed25519':
-      return 'ed25519';
-    case 'rsa': {
-      const bits = details.modulusLength ?? 0;
-      if (bits !== 2048 && bits !== 3072 && bits !== 4096) {
-        throw new CaError(
-          'INVALID_KEY',
-          `${field}: RSA keys must be 2048, 3072 or 4096 bits, got ${bits}`,
-        );
-      }
-      if (details.publicExponent !== 65537n) {
-        throw new CaError(
-          'INVALID_KEY',
-          `${field}: RSA public exponent must be 65537, got ${details.publicExponent}`,
-        );
-      }
-      return `rsa-${bits}` as KeyAlgorithm;
-    }
-    case 'dsa':
-    case 'ed448':
-    case 'rsa-pss':
-    case 'x25519':
-    case 'x448':
-    case undefined:
+  const type = key.asymmetricKeyType;
+  if (type === 'ec') {
+    const algorithm = CURVES[details.namedCurve ?? ''];
+    if (algorithm === undefined) {
       throw new CaError(
         'INVALID_KEY',
-        `${field}: ${key.asymmetricKeyType ?? 'unknown'} keys are not supported`,
+        `${field}: curve ${details.namedCurve ?? 'unknown'} is not supported (P-256, P-384, P-521)`,
       );
+    }
+    return algorithm;
   }
+  if (type === 'ed25519') return 'ed25519';
+  if (type === 'rsa') {
+    const bits = details.modulusLength ?? 0;
+    if (bits !== 2048 && bits !== 3072 && bits !== 4096) {
+      throw new CaError(
+        'INVALID_KEY',
+        `${field}: RSA keys must be 2048, 3072 or 4096 bits, got ${bits}`,
+      );
+    }
+    if (details.publicExponent !== 65537n) {
+      throw new CaError(
+        'INVALID_KEY',
+        `${field}: RSA public exponent must be 65537, got ${details.publicExponent}`,
+      );
+    }
+    return `rsa-${bits}` as KeyAlgorithm;
+  }
+  // dh, dsa, ed448, rsa-pss, x25519, x448, and the post-quantum types of Node 24
+  throw new CaError('INVALID_KEY', `${field}: ${type ?? 'unknown'} keys are not supported`);
 }
 
 /**

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// The Debian packages the test suites need, installed when missing (apt-get, as root or through
+// passwordless sudo). Where that is impossible the run stops at once with one line naming the
+// package: a missing SoftHSM2 never turns into skipped PKCS#11 tests. Plain CommonJS: it runs
+// before anything is built, on whatever Node ran npm.
+'use strict';
+
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+
+/** Each package, and the files whose presence says it is installed. */
+const PACKAGES = [
+  { name: 'softhsm2', files: ['/usr/lib/softhsm/libsofthsm2.so', '/usr/bin/softhsm2-util'] },
+];
+
+function missing() {
+  return PACKAGES.filter((p) => !p.files.every((f) => fs.existsSync(f))).map((p) => p.name);
+}
+
+function canRun(cmd, args) {
+  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+}
+
+/** Installs what is missing; returns an error line when it cannot, else undefined. */
+function ensurePackages() {
+  const names = missing();
+  if (names.length === 0) return undefined;
+  const manual = `install the Debian package${names.length > 1 ? 's' : ''} ${names.join(' ')} (apt-get install ${names.join(' ')})`;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const prefix = root ? [] : canRun('sudo', ['-n', 'true']) ? ['sudo', '-n'] : undefined;
+  if (prefix === undefined || !canRun('apt-get', ['--version'])) {
+    return `missing system package: ${manual}; the PKCS#11 tests need it`;
+  }
+  process.stderr.write(`installing system packages the tests need: ${names.join(' ')}\n`);
+  const run = (args) => {
+    const [cmd, ...rest] = [...prefix, ...args];
+    execFileSync(cmd, rest, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  };
+  try {
+    run(['apt-get', 'update', '-qq']);
+    run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...names]);
+  } catch {
+    return `could not install ${names.join(' ')}: ${manual}`;
+  }
+  const still = missing();
+  return still.length ? `still missing after apt-get: ${still.join(' ')}` : undefined;
+}
+
+module.exports = { ensurePackages };
+
+if (require.main === module) {
+  const error = ensurePackages();
+  if (error) {
+    process.stderr.write(`${error}\n`);
+    process.exit(1);
+  }
+}
