@@ -20,6 +20,9 @@ if (error) {
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'signet-test-run-'));
+// Sticky and world-writable like /tmp: as root, the embedded Postgres runs as `postgres` and
+// writes there too.
+fs.chmodSync(tmp, 0o1777);
 const jest = require.resolve('jest/bin/jest');
 const result = spawnSync(
   process.execPath,
