@@ -5,6 +5,7 @@ import { CreateTufTargetsVersion1795400000000 } from './1795400000000-CreateTufT
 import { HashSearchIndexKeys1795410000000 } from './1795410000000-HashSearchIndexKeys';
 import { SearchIndexKeyArrays1795420000000 } from './1795420000000-SearchIndexKeyArrays';
 import { DeflateEntryBodies1795430000000 } from './1795430000000-DeflateEntryBodies';
+import { RenameTufTargetsDigest1795440000000 } from './1795440000000-RenameTufTargetsDigest';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
@@ -18,4 +19,5 @@ export const migrations: Array<new () => object> = [
   HashSearchIndexKeys1795410000000,
   SearchIndexKeyArrays1795420000000,
   DeflateEntryBodies1795430000000,
+  RenameTufTargetsDigest1795440000000,
 ];

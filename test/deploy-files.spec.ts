@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { envSchema } from '@app/platform';
+import { envSchema, loadConfig } from '@app/platform';
+import { parseIssuers } from '../apps/ca/src/identity';
+import { parseRules } from '../apps/ca/src/policy/rules.config';
 
 const root = join(__dirname, '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -11,6 +13,7 @@ const variables = Object.keys(envSchema.shape).sort();
 
 interface Service {
   command?: string[];
+  volumes?: string[];
   environment?: Record<string, string>;
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
@@ -39,9 +42,35 @@ describe('deployment files', () => {
       expect(env).toHaveProperty(port);
       expect(envSchema.safeParse(env).success).toBe(true);
       expect(service.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${env[port]}/healthz`);
-      expect(service.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+      expect(service.depends_on?.postgres).toEqual({ condition: 'service_healthy' });
     },
   );
+
+  it('describes a working instance: the CA reaches the CT log, and its config allows issuance', () => {
+    const { ca, 'transparency-log': log } = compose.services;
+    const caEnv = ca!.environment ?? {};
+    const logPort = log!.environment?.LOG_PORT;
+    // CT is required (the default), so the CA must reach the log's service inside the network...
+    expect(caEnv.CA_CT_REQUIRED ?? 'true').toBe('true');
+    expect(caEnv.CA_LOG_URL).toBe(`http://transparency-log:${logPort}`);
+    // ...and starts only once the log answers its healthcheck.
+    expect(ca!.depends_on?.['transparency-log']).toEqual({ condition: 'service_healthy' });
+    // Both mount a config file that exists in the repository, and both boot with it.
+    for (const service of [ca!, log!]) {
+      const mount = service.volumes?.find((v) =>
+        v.endsWith(`:${service.environment?.SIGNET_CONFIG}:ro`),
+      );
+      expect(mount).toBeDefined();
+      const file = join(root, mount!.split(':')[0]!);
+      const config = loadConfig({ ...service.environment, SIGNET_CONFIG: file }, root);
+      const issuers = parseIssuers(config.file.issuers);
+      const rules = parseRules(config.file.rules, config.ca.maxCertificateLifetimeSeconds);
+      // Default deny: with no rule, or a rule for an unconfigured issuer, nothing could be issued.
+      expect(rules.length).toBeGreaterThan(0);
+      const issuerUrls = issuers.map((i) => i.url);
+      for (const rule of rules) expect(issuerUrls).toContain(rule.issuer);
+    }
+  });
 
   it('.env.example lists exactly the variables of the config schema, each with a comment', () => {
     const lines = read('.env.example').split('\n');

@@ -1,8 +1,9 @@
 /* Stock sigstore-js against Signet: @sigstore/sign (FulcioSigner + RekorWitness), the high-level
    `sigstore` package, and @sigstore/verify with nothing but our trusted root. */
 import { bundleFromJSON, bundleToJSON, type Bundle } from '@sigstore/bundle';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { SigningConfig, TrustedRoot } from '@sigstore/protobuf-specs';
 import {
+  bundleBuilderFromSigningConfig,
   DSSEBundleBuilder,
   FulcioSigner,
   MessageSignatureBundleBuilder,
@@ -10,7 +11,8 @@ import {
 } from '@sigstore/sign';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import * as sigstore from 'sigstore';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Updater } from 'tuf-js';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -73,15 +75,55 @@ describe('interoperability with stock sigstore-js', () => {
       certificateAuthorities: [expect.objectContaining({ uri: stack.caUrl })],
       timestampAuthorities: [],
     });
-    const config = (await (await fetch(`${stack.caUrl}/api/v1/signingConfig`)).json()) as Record<
-      string,
-      unknown
-    >;
-    expect(config).toMatchObject({
-      mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
-      caUrls: [expect.objectContaining({ url: stack.caUrl })],
-      rekorTlogUrls: [expect.objectContaining({ url: stack.logUrl })],
+    const res = await fetch(`${stack.caUrl}/api/v1/signingConfig`);
+    expect(res.headers.get('content-type')).toBe(
+      'application/vnd.dev.sigstore.signingconfig.v0.2+json',
+    );
+    const config = (await res.json()) as Record<string, unknown>;
+    // Dated services naming the instance's host as operator; no tsaConfig while there is no TSA
+    // (sigstore-js refuses a tsaConfig without a usable TSA).
+    const operator = new URL(stack.caUrl).hostname;
+    const tlog = (trustedRoot.tlogs as Array<{ publicKey: { validFor: { start: string } } }>)[0]!;
+    const service = (url: string, start: unknown) => ({
+      url,
+      majorApiVersion: 1,
+      validFor: { start },
+      operator,
     });
+    expect(config).toEqual({
+      mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
+      caUrls: [service(stack.caUrl, expect.stringMatching(/^20\d\d-/))],
+      oidcUrls: expect.arrayContaining([
+        service(stack.fx.email.url, expect.stringMatching(/^20\d\d-/)),
+      ]),
+      rekorTlogUrls: [service(stack.logUrl, tlog.publicKey.validFor.start)],
+      rekorTlogConfig: { selector: 'ANY' },
+      tsaUrls: [],
+    });
+  });
+
+  it('signs through the served signing config with stock bundleBuilderFromSigningConfig', async () => {
+    const served = await (await fetch(`${stack.caUrl}/api/v1/signingConfig`)).json();
+    const signingConfig = SigningConfig.fromJSON(served);
+    const builder = (bundleType: 'messageSignature' | 'dsseEnvelope') =>
+      bundleBuilderFromSigningConfig({
+        signingConfig,
+        identityProvider: { getToken: token },
+        bundleType,
+      });
+    const message = await builder('messageSignature').create({ data });
+    expect(message.verificationMaterial.tlogEntries).toHaveLength(1);
+    verifier().verify(toSignedEntity(message, data), policy());
+
+    const statement = Buffer.from('{"_type":"https://in-toto.io/Statement/v1"}');
+    const dsse = await builder('dsseEnvelope').create({
+      data: statement,
+      type: 'application/vnd.in-toto+json',
+    });
+    expect(dsse.verificationMaterial.tlogEntries[0]!.kindVersion?.kind).toBe('dsse');
+    verifier().verify(toSignedEntity(dsse), policy());
+    // The same verifier still checks what it is given: another artifact fails.
+    expectFailure(message, 'SIGNATURE_ERROR', trustedRoot, Buffer.from('other'));
   });
 
   it('verifies a blob signature (hashedrekord) with the default thresholds', async () => {
@@ -153,6 +195,29 @@ describe('interoperability with stock sigstore-js', () => {
       const cached = tuf();
       await sigstore.verify(signed, data, cached);
       await expect(sigstore.verify(signed, data, cached)).resolves.toMatchObject(alice);
+    });
+
+    it('lets a stock TUF client (tuf-js) follow /tuf from the root to both targets', async () => {
+      const metadataDir = join(dir, `tuf-js-${++fresh}`);
+      await mkdir(metadataDir);
+      await writeFile(join(metadataDir, 'root.json'), await readFile(rootPath));
+      const updater = new Updater({
+        metadataDir,
+        metadataBaseUrl: `${stack.caUrl}/tuf`,
+        targetDir: metadataDir,
+        targetBaseUrl: `${stack.caUrl}/tuf/targets`,
+      });
+      await updater.refresh();
+      const download = async (name: string) => {
+        const info = await updater.getTargetInfo(name);
+        expect(info).toBeDefined();
+        return JSON.parse(await readFile(await updater.downloadTarget(info!), 'utf8')) as unknown;
+      };
+      expect(await download('trusted_root.json')).toEqual(trustedRoot);
+      expect(await download('signing_config.v0.2.json')).toEqual(
+        await (await fetch(`${stack.caUrl}/api/v1/signingConfig`)).json(),
+      );
+      expect(await updater.getTargetInfo('signing_config.v0.1.json')).toBeUndefined();
     });
 
     it('serves the same trusted root as /api/v1/trustedRoot, under its hash', async () => {

@@ -17,8 +17,8 @@ export class TrustedRootController {
   }
 
   @Get('signingConfig')
-  signingConfig(@Res() res: Response): void {
-    send(res, SIGNING_CONFIG_MEDIA_TYPE, this.trust.signingConfig());
+  async signingConfig(@Res() res: Response): Promise<void> {
+    send(res, SIGNING_CONFIG_MEDIA_TYPE, await this.trust.signingConfig());
   }
 }
 

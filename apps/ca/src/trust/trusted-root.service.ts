@@ -37,9 +37,7 @@ export class TrustedRootService {
   ) {}
 
   async trustedRoot(): Promise<object> {
-    const trees = await this.dataSource.query<TreeRow[]>(
-      'SELECT purpose, public_key, log_id, created_at, frozen_at FROM log_tree ORDER BY created_at',
-    );
+    const trees = await this.trees();
     const log = (row: TreeRow, baseUrl: string) => ({
       baseUrl,
       hashAlgorithm: 'SHA2_256',
@@ -65,25 +63,43 @@ export class TrustedRootService {
     };
   }
 
-  signingConfig(): object {
-    const start = { start: new Date(0).toISOString() };
-    const service = (url: string) => ({
+  /**
+   * The `SigningConfig` v0.2 clients pick their services from. Every list is ordered newest
+   * `validFor.start` first: sigstore-js takes the first service of the highest start it supports,
+   * sigstore-go the highest API version; with one entry per API version both pick the same. No
+   * `tsaConfig` while the instance has no timestamp authority (sigstore-js refuses a config whose
+   * `tsaConfig` lists no usable TSA).
+   */
+  async signingConfig(): Promise<object> {
+    const operator = new URL(this.config.caPublicUrl).hostname;
+    const service = (url: string, validFor: ValidFor, majorApiVersion = 1) => ({
       url,
-      majorApiVersion: 1,
-      validFor: start,
-      operator: 'signet',
+      majorApiVersion,
+      validFor,
+      operator,
     });
+    const active = this.ca.chains[0]![0]!;
+    const caValidity = window(active.notBefore, null);
+    const logs = (await this.trees())
+      .filter((t) => t.purpose === 'artifact' && t.frozen_at === null)
+      .map((t) => service(this.config.logPublicUrl, window(t.created_at, null)));
     return {
       mediaType: SIGNING_CONFIG_MEDIA_TYPE,
-      caUrls: [service(this.config.caPublicUrl)],
+      caUrls: [service(this.config.caPublicUrl, caValidity)],
       oidcUrls: this.verifier
         .describe()
-        .flatMap((i) => (i.issuerUrl === undefined ? [] : [service(i.issuerUrl)])),
-      rekorTlogUrls: [service(this.config.logPublicUrl)],
+        .flatMap((i) => (i.issuerUrl === undefined ? [] : [service(i.issuerUrl, caValidity)])),
+      // Several active trees of one purpose share the log's URL: the newest stands for them.
+      rekorTlogUrls: newestFirst(logs).slice(0, 1),
       rekorTlogConfig: { selector: 'ANY' },
       tsaUrls: [],
-      tsaConfig: { selector: 'ANY' },
     };
+  }
+
+  private trees(): Promise<TreeRow[]> {
+    return this.dataSource.query<TreeRow[]>(
+      'SELECT purpose, public_key, log_id, created_at, frozen_at FROM log_tree ORDER BY created_at',
+    );
   }
 
   private authority(chain: readonly ParsedCertificate[], retired: boolean): object {
@@ -110,6 +126,11 @@ export class TrustedRootService {
 function window(start: Date, end: Date | null): ValidFor {
   const from = new Date(Math.floor(start.getTime() / 1000) * 1000 - 60_000).toISOString();
   return end === null ? { start: from } : { start: from, end: end.toISOString() };
+}
+
+/** Services ordered by `validFor.start`, newest first (ISO 8601 UTC strings sort as times). */
+export function newestFirst<T extends { validFor: ValidFor }>(services: T[]): T[] {
+  return [...services].sort((a, b) => b.validFor.start.localeCompare(a.validFor.start));
 }
 
 function keyDetails(key: KeyObject): string {

@@ -8,14 +8,24 @@ import { parseTufRoot, verifyTufRootHistory } from '@app/signing';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { tuf } from '../../../cli/src/tuf/tuf-root';
 import type { TrustedRootService } from '../trust/trusted-root.service';
-import { TRUSTED_ROOT_TARGET, TufRepositoryService } from './tuf-repository.service';
+import {
+  SIGNING_CONFIG_TARGET,
+  TRUSTED_ROOT_TARGET,
+  TufRepositoryService,
+} from './tuf-repository.service';
 
 describe(TufRepositoryService.name, () => {
   let db: TestDatabase;
   let dataSource: DataSource;
   let dataDir: string;
   let content: object;
-  const trust = { trustedRoot: () => Promise.resolve(content) } as unknown as TrustedRootService;
+  let signingConfig: object;
+  const trustOf = (root: () => object) =>
+    ({
+      trustedRoot: () => Promise.resolve(root()),
+      signingConfig: () => Promise.resolve(signingConfig),
+    }) as unknown as TrustedRootService;
+  const trust = trustOf(() => content);
   /** A CA process: its own service instance over the shared database and data directory. */
   const boot = async (env: Record<string, string> = {}) => {
     const service = new TufRepositoryService(
@@ -39,13 +49,21 @@ describe(TufRepositoryService.name, () => {
     const targets = JSON.parse((await service.targets(version)).toString()) as {
       signed: { targets: Record<string, { hashes: { sha256: string }; length: number }> };
     };
-    const file = targets.signed.targets[TRUSTED_ROOT_TARGET]!;
-    const target = await service.target(file.hashes.sha256, TRUSTED_ROOT_TARGET);
-    expect(target.length).toBe(file.length);
+    expect(Object.keys(targets.signed.targets).sort()).toEqual([
+      SIGNING_CONFIG_TARGET,
+      TRUSTED_ROOT_TARGET,
+    ]);
+    const read = async (name: string) => {
+      const file = targets.signed.targets[name]!;
+      const bytes = await service.target(file.hashes.sha256, name);
+      expect(bytes.length).toBe(file.length);
+      return JSON.parse(bytes.toString()) as object;
+    };
     return {
       version,
       timestampVersion: timestamp.signed.version,
-      target: JSON.parse(target.toString()) as object,
+      target: await read(TRUSTED_ROOT_TARGET),
+      signingConfig: await read(SIGNING_CONFIG_TARGET),
     };
   };
   const versionRows = () =>
@@ -67,6 +85,7 @@ describe(TufRepositoryService.name, () => {
     ).initialize();
     dataDir = mkdtempSync(join(tmpdir(), 'signet-tuf-repo-'));
     content = { mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [] };
+    signingConfig = { mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json' };
   });
   afterEach(async () => {
     await dataSource.destroy();
@@ -80,7 +99,7 @@ describe(TufRepositoryService.name, () => {
     verifyTufRootHistory([parseTufRoot(first.root(1))]);
     const a = await walk(first);
     const b = await walk(second);
-    expect(a).toMatchObject({ version: 1, target: content });
+    expect(a).toMatchObject({ version: 1, target: content, signingConfig });
     expect(b.version).toBe(1);
     expect(await versionRows()).toEqual([{ version: 1 }]);
     await expect(first.targets(2)).rejects.toMatchObject({
@@ -89,6 +108,15 @@ describe(TufRepositoryService.name, () => {
     });
     await expect(first.target('0'.repeat(64), TRUSTED_ROOT_TARGET)).rejects.toMatchObject({
       code: 'NOT_FOUND',
+    });
+    // A target's hash under another target's name is no target.
+    const targets = JSON.parse((await first.targets(1)).toString()) as {
+      signed: { targets: Record<string, { hashes: { sha256: string } }> };
+    };
+    const rootHash = targets.signed.targets[TRUSTED_ROOT_TARGET]!.hashes.sha256;
+    await expect(first.target(rootHash, SIGNING_CONFIG_TARGET)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: `no TUF target ${rootHash}.${SIGNING_CONFIG_TARGET}`,
     });
     expect(() => first.root(2)).toThrow('no TUF root version 2');
   });
@@ -106,13 +134,22 @@ describe(TufRepositoryService.name, () => {
     expect((await walk(await boot())).version).toBe(3);
   });
 
+  it('moves to the next version when only the signing config changes', async () => {
+    const before = await walk(await boot());
+    signingConfig = { ...signingConfig, rekorTlogUrls: [{ url: 'https://log.example' }] };
+    const after = await walk(await boot());
+    expect(after.version).toBe(before.version + 1);
+    expect(after).toMatchObject({ target: content, signingConfig });
+    expect(await versionRows()).toEqual([{ version: 1 }, { version: 2 }]);
+  });
+
   it('lets racing processes with different trusted roots each take their own next version', async () => {
     await walk(await boot());
     const processWith = async (root: object) => {
       const service = new TufRepositoryService(
         loadConfig({ DATABASE_URL: db.url, SIGNET_DATA_DIR: dataDir }),
         dataSource,
-        { trustedRoot: () => Promise.resolve(root) } as unknown as TrustedRootService,
+        trustOf(() => root),
       );
       await service.onModuleInit();
       return service;

@@ -29,8 +29,9 @@ import {
 import { CaError } from '../errors';
 import { TrustedRootService } from '../trust/trusted-root.service';
 
-/** The one target this repository distributes, under the name sigstore-js asks for. */
+/** The targets this repository distributes, under the names sigstore-js and cosign ask for. */
 export const TRUSTED_ROOT_TARGET = 'trusted_root.json';
+export const SIGNING_CONFIG_TARGET = 'signing_config.v0.2.json';
 
 const DAY_MS = 86_400_000;
 /** A new targets version at least this often, so that its expiry never comes close. */
@@ -45,10 +46,17 @@ const CONTENT_TTL_MS = 5_000;
 const DEV_ROOT_RENEW_MS = 60 * DAY_MS;
 const DEV_ROOT_LIFETIME_MS = 365 * DAY_MS;
 
-interface Published {
-  /** The trusted root bytes and their SHA-256 (hex). */
-  trustedRoot: Buffer;
+interface Target {
+  bytes: Buffer;
+  /** SHA-256 of `bytes`, hex: the consistent-snapshot prefix of the target's name. */
   sha256: string;
+}
+
+interface Published {
+  /** Each target by name. */
+  files: ReadonlyMap<string, Target>;
+  /** SHA-256 over every target's name and hash: a new targets version whenever it changes. */
+  digest: string;
   version: number;
   targets: Buffer;
   snapshot: Buffer;
@@ -59,8 +67,8 @@ interface Published {
 }
 
 /**
- * A TUF repository (consistent snapshots) that distributes this instance's `trusted_root.json`,
- * so that stock sigstore-js (`sigstore.verify` with `tufMirrorURL`/`tufRootPath`) and cosign
+ * A TUF repository (consistent snapshots) that distributes this instance's `trusted_root.json`
+ * and `signing_config.v0.2.json` (which cosign v3 reads by default to find the CA and log), so that stock sigstore-js (`sigstore.verify` with `tufMirrorURL`/`tufRootPath`) and cosign
  * (`cosign initialize --mirror --root`) learn the instance's keys the way they learn the public
  * good instance's, and follow key rotations on their own.
  *
@@ -136,14 +144,14 @@ export class TufRepositoryService implements OnModuleInit {
 
   /** A target by its consistent-snapshot name `<sha256>.<name>`. */
   async target(sha256: string, name: string): Promise<Buffer> {
-    const p = await this.current();
-    if (name !== TRUSTED_ROOT_TARGET || sha256 !== p.sha256) {
+    const target = (await this.current()).files.get(name);
+    if (target === undefined || target.sha256 !== sha256) {
       throw new CaError('NOT_FOUND', `no TUF target ${sha256}.${name}`);
     }
-    return p.trustedRoot;
+    return target.bytes;
   }
 
-  /** The published metadata, rebuilt when the trusted root changed or a signature grows old. */
+  /** The published metadata, rebuilt when a target changed or a signature grows old. */
   private async current(): Promise<Published> {
     const now = Date.now();
     const p = this.published;
@@ -155,13 +163,29 @@ export class TufRepositoryService implements OnModuleInit {
 
   private async publish(previous: Published | undefined): Promise<Published> {
     const now = Date.now();
-    const trustedRoot = Buffer.from(JSON.stringify(await this.trust.trustedRoot()));
-    const sha256 = createHash('sha256').update(trustedRoot).digest('hex');
-    const { version, createdAt } = await this.targetsVersion(Buffer.from(sha256, 'hex'), now);
+    const [trustedRoot, signingConfig] = await Promise.all([
+      this.trust.trustedRoot(),
+      this.trust.signingConfig(),
+    ]);
+    const files = new Map<string, Target>(
+      (
+        [
+          [TRUSTED_ROOT_TARGET, trustedRoot],
+          [SIGNING_CONFIG_TARGET, signingConfig],
+        ] as const
+      ).map(([name, json]) => {
+        const bytes = Buffer.from(JSON.stringify(json));
+        return [name, { bytes, sha256: sha256Hex(bytes) }];
+      }),
+    );
+    const digest = sha256Hex(
+      Buffer.from([...files].map(([name, t]) => `${name} ${t.sha256}\n`).join('')),
+    );
+    const { version, createdAt } = await this.targetsVersion(Buffer.from(digest, 'hex'), now);
     if (
       previous !== undefined &&
       previous.version === version &&
-      previous.sha256 === sha256 &&
+      previous.digest === digest &&
       now - previous.signedAt < TIMESTAMP_REFRESH_MS
     ) {
       this.published = { ...previous, checkedAt: now };
@@ -171,7 +195,11 @@ export class TufRepositoryService implements OnModuleInit {
     // same content for the same version.
     const expires = new Date(createdAt.getTime() + TARGETS_LIFETIME_MS);
     const targets = await signTufMetadata(
-      buildTufTargets({ version, expires, files: { [TRUSTED_ROOT_TARGET]: trustedRoot } }),
+      buildTufTargets({
+        version,
+        expires,
+        files: Object.fromEntries([...files].map(([name, t]) => [name, t.bytes])),
+      }),
       [this.online],
     );
     const snapshot = await signTufMetadata(
@@ -192,8 +220,8 @@ export class TufRepositoryService implements OnModuleInit {
       [this.online],
     );
     this.published = {
-      trustedRoot,
-      sha256,
+      files,
+      digest,
       version,
       targets: tufMetadataBytes(targets),
       snapshot: tufMetadataBytes(snapshot),
@@ -206,30 +234,30 @@ export class TufRepositoryService implements OnModuleInit {
   }
 
   /**
-   * The targets version for a trusted root: the newest row when it lists the same bytes and is
+   * The targets version for a set of targets: the newest row when it lists the same digest and is
    * fresh, else the next version (two processes racing insert the same number; one wins).
    */
   private async targetsVersion(
-    sha256: Buffer,
+    digest: Buffer,
     now: number,
   ): Promise<{ version: number; createdAt: Date }> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const [latest] = await this.dataSource.query<
-        Array<{ version: number; trusted_root_sha256: Buffer; created_at: Date }>
+        Array<{ version: number; targets_sha256: Buffer; created_at: Date }>
       >(
-        'SELECT version, trusted_root_sha256, created_at FROM tuf_targets_version ORDER BY version DESC LIMIT 1',
+        'SELECT version, targets_sha256, created_at FROM tuf_targets_version ORDER BY version DESC LIMIT 1',
       );
       if (
         latest !== undefined &&
-        latest.trusted_root_sha256.equals(sha256) &&
+        latest.targets_sha256.equals(digest) &&
         now - latest.created_at.getTime() < TARGETS_REFRESH_MS
       ) {
         return { version: latest.version, createdAt: latest.created_at };
       }
       const inserted = await this.dataSource.query<Array<{ version: number; created_at: Date }>>(
-        `INSERT INTO tuf_targets_version (version, trusted_root_sha256) VALUES ($1, $2)
+        `INSERT INTO tuf_targets_version (version, targets_sha256) VALUES ($1, $2)
          ON CONFLICT (version) DO NOTHING RETURNING version, created_at`,
-        [(latest?.version ?? 0) + 1, sha256],
+        [(latest?.version ?? 0) + 1, digest],
       );
       const row = inserted[0];
       if (row !== undefined) return { version: row.version, createdAt: row.created_at };
@@ -272,6 +300,10 @@ export class TufRepositoryService implements OnModuleInit {
       );
     }
   }
+}
+
+function sha256Hex(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** `1.root.json`, `2.root.json`, … from `dir`, in order. */

@@ -1,8 +1,8 @@
 import { Check, Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * One version of the CA's TUF targets (and snapshot) metadata: a new row whenever the trusted
- * root it lists changes, or the newest row is a week old, so every CA process signs the same
+ * One version of the CA's TUF targets (and snapshot) metadata: a new row whenever a target it
+ * lists (the trusted root, the signing config) changes, or the newest row is a week old, so every CA process signs the same
  * version number for the same content and versions only grow. Append-only.
  */
 @Entity('tuf_targets_version')
@@ -11,9 +11,9 @@ export class TufTargetsVersion {
   @PrimaryColumn({ type: 'integer' })
   version!: number;
 
-  /** SHA-256 of the `trusted_root.json` bytes this version lists. */
-  @Column({ name: 'trusted_root_sha256', type: 'bytea' })
-  trustedRootSha256!: Buffer;
+  /** SHA-256 over the name and SHA-256 of each target this version lists (`<name> <hex>\n`, by name). */
+  @Column({ name: 'targets_sha256', type: 'bytea' })
+  targetsSha256!: Buffer;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
