@@ -2,6 +2,7 @@ export * from './config/config';
 export * from './config/config.token';
 export * from './config/env.schema';
 export * from './config/field-path';
+export * from './config/runtime';
 export * from './database/bigint.transformer';
 export * from './database/data-source';
 export * from './http/bootstrap';

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig, type SignetConfig } from '../config/config';
+import { unsupportedNode } from '../config/runtime';
 import { HttpMetrics } from '../metrics/metrics';
 
 export interface ConfigOrExitOptions {
@@ -11,14 +12,17 @@ export interface ConfigOrExitOptions {
 }
 
 /**
- * Reads and validates configuration from the environment; on error prints which variables are
- * wrong and exits with status 2, before anything starts.
+ * Checks the Node version, then reads and validates configuration from the environment; on error
+ * prints what is wrong (the runtime, or which variables) and exits with status 2, before anything
+ * starts.
  */
 export function configOrExit(
   options: ConfigOrExitOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): SignetConfig {
   try {
+    const runtime = unsupportedNode();
+    if (runtime !== undefined) throw new ConfigError([runtime]);
     const config = loadConfig(env);
     if (options.requireDatabase === true && config.databaseUrl === undefined) {
       throw new ConfigError([
