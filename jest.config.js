@@ -24,7 +24,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts', '<rootDir>/tools/**/*.spec.js'],
     },
     {
       ...common,

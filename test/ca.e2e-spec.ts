@@ -55,18 +55,36 @@ async function startCa(
 ) {
   const db = await createTestDatabase();
   const fx = await caFixture(RULES, extraEnv);
-  const env = { ...fx.env, ...(await prepare(fx)) };
-  const app = await bootApp(CaModule.forRoot(testConfig(db.url, env)), 64 * 1024);
-  return {
-    db,
-    fx,
-    app,
-    close: async () => {
-      await app.close();
-      await fx.close();
-      await db.drop();
-    },
-  };
+  try {
+    const env = { ...fx.env, ...(await prepare(fx)) };
+    const app = await bootApp(CaModule.forRoot(testConfig(db.url, env)), 64 * 1024);
+    return {
+      db,
+      fx,
+      app,
+      close: async () => {
+        await app.close();
+        await fx.close();
+        await db.drop();
+      },
+    };
+  } catch (err) {
+    await fx.close();
+    await db.drop();
+    throw err;
+  }
+}
+
+/** The CAs the running test started with `startCaForTest`; closed after it, passed or failed. */
+const startedForTest: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of startedForTest.splice(0)) await close();
+});
+
+async function startCaForTest(...args: Parameters<typeof startCa>) {
+  const ca = await startCa(...args);
+  startedForTest.push(ca.close);
+  return ca;
 }
 
 describe('certificate authority: Fulcio v2 signingCert', () => {
@@ -350,7 +368,7 @@ describe('certificate authority: Fulcio v2 signingCert', () => {
 
 describe('certificate authority: rate limits', () => {
   it('answers 429 with Retry-After beyond the per-identity limit, and writes nothing', async () => {
-    const { db, fx, app, close } = await startCa({ CA_RATE_LIMIT_PER_IDENTITY: '2' });
+    const { db, fx, app } = await startCaForTest({ CA_RATE_LIMIT_PER_IDENTITY: '2' });
     const key = clientKey();
     const body = async () =>
       signingCertRequest(await emailToken(fx), key, proofOf(key, 'alice@example.com'));
@@ -380,7 +398,6 @@ describe('certificate authority: rate limits', () => {
       ),
     });
     expect((await db.query<{ n: string }>('SELECT count(*) AS n FROM issuance'))[0]!.n).toBe('2');
-    await close();
   });
 });
 
@@ -388,7 +405,7 @@ describe('certificate authority: configured keys and rotation', () => {
   it('issues under CA_KEY/CA_CHAIN from signet ca init and still publishes a retired chain', async () => {
     let old: Record<string, string> = {};
     let current: Record<string, string> = {};
-    const { db, fx, app, close } = await startCa({}, async (fx) => {
+    const { db, fx, app } = await startCaForTest({}, async (fx) => {
       const settings = async (out: string) => {
         const lines: string[] = [];
         await caInit(['--out', join(fx.dir, out)], (l) => lines.push(l));
@@ -433,13 +450,12 @@ describe('certificate authority: configured keys and rotation', () => {
     ).toEqual([true, true]);
     const recorded = await db.query<{ n: string }>('SELECT count(*) AS n FROM ca_certificate');
     expect(recorded[0]!.n).toBe('4');
-    await close();
   });
 });
 
 describe('certificate authority: certificate transparency required', () => {
   it('answers 503 and issues nothing when the CT log cannot be reached', async () => {
-    const { db, fx, app, close } = await startCa({
+    const { db, fx, app } = await startCaForTest({
       CA_CT_REQUIRED: 'true',
       CA_LOG_URL: 'http://127.0.0.1:9',
     });
@@ -456,6 +472,5 @@ describe('certificate authority: certificate transparency required', () => {
       ),
     });
     expect((await db.query<{ n: string }>('SELECT count(*) AS n FROM issuance'))[0]!.n).toBe('0');
-    await close();
   });
 });

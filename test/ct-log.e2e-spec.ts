@@ -3,8 +3,6 @@
    certificate the CA issued, and refused chains write nothing. */
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate as SigstoreCertificate } from '@sigstore/core';
 import type { TrustMaterial } from '@sigstore/verify';
@@ -24,6 +22,7 @@ import { testLeafRequest, testPki, type TestPki } from '../libs/signing/src/x509
 import { bootApp, testConfig } from './support/apps';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { LOG_URL, sigstoreLogs, signedHashedRekord } from './support/log-fixtures';
+import { tempDirs } from './support/temp-dir';
 
 // Not exported from the package index: what sigstore-js runs on a leaf's embedded SCTs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -87,6 +86,7 @@ describe('transparency log: RFC 6962 CT API', () => {
   let db: TestDatabase;
   let pki: TestPki;
   let app: NestExpressApplication;
+  const tempDir = tempDirs(afterAll);
   let http: ReturnType<typeof request>;
   let ctKey: KeyObject;
   /** Every certificate this suite got logged, in submission order. */
@@ -129,7 +129,7 @@ describe('transparency log: RFC 6962 CT API', () => {
         [sha256(der).toString('hex'), Buffer.from(der), isRoot, pki.notBefore, pki.notAfter],
       );
     }
-    const dir = mkdtempSync(join(tmpdir(), 'signet-ct-'));
+    const dir = tempDir('ct');
     app = await bootApp(
       TransparencyLogModule.forRoot(
         testConfig(db.url, { SIGNET_DATA_DIR: join(dir, 'data'), LOG_PUBLIC_URL: LOG_URL }),

@@ -61,6 +61,7 @@ describe('transparency log: three processes appending to one database', () => {
     }
     await Promise.all(logs.map((l) => l.exited));
     await db?.drop();
+    fx?.close();
   });
 
   it('integrates 2,000 concurrent appends into one gap-free tree of consistent checkpoints', async () => {

@@ -48,8 +48,9 @@ describe('transparency log: bad input and write authorization', () => {
     ).toBe(201);
   });
   afterAll(async () => {
-    await app.close();
+    await app?.close();
     await db.drop();
+    fx?.close();
   });
 
   /** Posts `body` (object or raw string) and returns the answer, asserting the log did not change. */
@@ -210,6 +211,7 @@ describe('transparency log: append-only in the database, and restarts', () => {
   });
   afterAll(async () => {
     await db.drop();
+    fx?.close();
   });
 
   it('keeps entries and checkpoints across a restart and resumes at the right size', async () => {

@@ -123,6 +123,7 @@ describe('transparency log: entry kinds from the stock sigstore-js client', () =
   afterAll(async () => {
     await app?.close();
     await db?.drop();
+    fx?.close();
   });
 
   it('logs a dsse 0.0.1 entry: sigstore-js verifies its SET, inclusion proof and body', async () => {

@@ -7,14 +7,22 @@ import { TransparencyLogModule } from '../apps/transparency-log/src/app.module';
 import type { LogEntryBody } from '../apps/transparency-log/src/entries/log-entry.view';
 import { bootApp, testConfig } from './support/apps';
 import { createTestDatabase } from './support/database';
-import { logFixture, signedHashedRekord, verifyWithSigstore } from './support/log-fixtures';
+import {
+  logFixture,
+  type LogFixture,
+  signedHashedRekord,
+  verifyWithSigstore,
+} from './support/log-fixtures';
 
 const first = (body: Record<string, LogEntryBody>): LogEntryBody => Object.values(body)[0]!;
 
 describe('transparency log: key rotation into a new tree', () => {
+  let fx: LogFixture | undefined;
+  afterAll(() => fx?.close());
+
   it('freezes the old tree, keeps it verifiable, and continues global indices in the new one', async () => {
     const db = await createTestDatabase();
-    const fx = await logFixture();
+    fx = await logFixture();
     const keyFile = join(fx.dir, 'rotated-log-key.pem');
     await writeEncryptedPrivateKey(
       keyFile,

@@ -89,6 +89,7 @@ describe('transparency log: C2SP tlog-tiles', () => {
   afterAll(async () => {
     await app?.close();
     await db?.drop();
+    fx?.close();
   });
 
   it('logged every entry exactly once, at leaf indices 0..299', () => {

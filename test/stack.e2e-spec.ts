@@ -1,12 +1,12 @@
 /* The two ways to run Signet, as a user would: `npm start` (embedded Postgres, both apps, one
    command) and one process per app against DATABASE_URL. Runs the built entry points in dist/. */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '@app/platform/database/embedded-postgres';
 import { createTestDatabase } from './support/database';
 import { findProcesses, spawnBuilt, waitFor, waitForOutput } from './support/processes';
+import { tempDirs } from './support/temp-dir';
 
 const STACK = 'apps/stack/src/main.js';
 
@@ -30,8 +30,10 @@ async function embeddedClient(dataDir: string, output: string): Promise<Client> 
 }
 
 describe('npm start (embedded Postgres)', () => {
+  const tempDir = tempDirs();
+
   it('serves both apps, stops cleanly on SIGINT/SIGTERM, and keeps its data across restarts', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'signet-stack-'));
+    const dataDir = tempDir('stack');
     const env = { SIGNET_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(await ports()) };
 
     const first = spawnBuilt(STACK, env);
@@ -66,7 +68,7 @@ describe('npm start (embedded Postgres)', () => {
   }, 180_000);
 
   it('refuses a bad variable before starting anything, naming it', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'signet-stack-')), 'data');
+    const dataDir = join(tempDir('stack'), 'data');
     const run = spawnBuilt(STACK, { SIGNET_DATA_DIR: dataDir, CA_PORT: 'abc' });
     expect(await run.exited).toBe(2);
     expect(run.output()).toContain('CA_PORT: must be an integer between 1 and 65535 (got "abc")');

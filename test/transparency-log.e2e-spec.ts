@@ -40,8 +40,9 @@ describe('transparency log: Rekor v1 entries', () => {
     await boot();
   });
   afterAll(async () => {
-    await app.close();
+    await app?.close();
     await db.drop();
+    fx?.close();
   });
 
   it('logs a hashedrekord entry: 201 with the Rekor shape, a SET, an inclusion proof and a checkpoint', async () => {

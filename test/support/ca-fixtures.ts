@@ -1,16 +1,17 @@
 /* Material for CA tests: local OIDC issuers configured in a SIGNET_CONFIG, and Fulcio requests. */
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { type LocalOidcIssuer, startOidcIssuer } from './oidc-issuer';
+import { makeTempDir, removeTempDir } from './temp-dir';
 
 export interface CaFixture {
   email: LocalOidcIssuer;
   github: LocalOidcIssuer;
   dir: string;
   env: Record<string, string>;
+  /** Stops the issuers and removes `dir`. */
   close(): Promise<void>;
 }
 
@@ -21,7 +22,7 @@ export async function caFixture(
 ): Promise<CaFixture> {
   const email = await startOidcIssuer();
   const github = await startOidcIssuer();
-  const dir = mkdtempSync(join(tmpdir(), 'signet-ca-'));
+  const dir = makeTempDir('ca');
   const config = {
     issuers: [
       { url: email.url, audience: 'sigstore', type: 'email', allowHttp: true },
@@ -50,6 +51,7 @@ export async function caFixture(
     close: async () => {
       await email.close();
       await github.close();
+      removeTempDir(dir);
     },
   };
 }

@@ -1,10 +1,10 @@
 /* The built `signet` command against a running log and CA, as a CI job runs it: the setup that
    cli.e2e-spec and cli-attest-log.e2e-spec share. Needs `npm run build`. */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtScript, type CliRun, runBuilt } from './processes';
 import { startStack, type Stack } from './stack';
+import { tempDirs } from './temp-dir';
 
 export const ALICE = 'alice@example.com';
 
@@ -33,6 +33,7 @@ export interface CliStack {
  */
 export function useCliStack(): CliStack {
   let env: Record<string, string> = {};
+  const tempDir = tempDirs(afterAll);
   const cli: CliStack = {
     stack: undefined as unknown as Stack,
     dir: '',
@@ -62,7 +63,7 @@ export function useCliStack(): CliStack {
         subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/*',
       },
     ]);
-    cli.dir = mkdtempSync(join(tmpdir(), 'signet-cli-'));
+    cli.dir = tempDir('cli');
     env = {
       HOME: cli.dir,
       XDG_CACHE_HOME: join(cli.dir, 'cache'),

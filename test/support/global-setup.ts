@@ -1,23 +1,35 @@
 /* Gives the `db` test project a real Postgres: TEST_DATABASE_URL when set, else an embedded
    server started here. Builds a template database with every migration applied; each test file
    then clones it (test/support/database.ts), so files never share state. */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../libs/platform/src/database/data-source';
 import { startEmbeddedPostgres } from '../../libs/platform/src/database/embedded-postgres';
 import { migrations } from '../../migrations';
+import globalTeardown from './global-teardown';
 import { state, withDatabase } from './state';
+import { makeTempDir } from './temp-dir';
 
 export default async function globalSetup(): Promise<void> {
+  try {
+    await setUp();
+  } catch (err) {
+    // Jest runs no global teardown after a failed setup: stop and remove what got started.
+    await globalTeardown();
+    throw err;
+  }
+}
+
+async function setUp(): Promise<void> {
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (adminUrl === undefined || adminUrl === '') {
-    const dataDir = await mkdtemp(join(tmpdir(), 'signet-test-pg-'));
-    const pg = await startEmbeddedPostgres({ dataDir, port: 0, database: 'signet_test' });
+    state.dataDir = makeTempDir('test-pg');
+    const pg = await startEmbeddedPostgres({
+      dataDir: state.dataDir,
+      port: 0,
+      database: 'signet_test',
+    });
     state.embedded = pg;
-    state.dataDir = dataDir;
     adminUrl = pg.adminUrl;
   }
   const template = `signet_template_${process.pid}`;

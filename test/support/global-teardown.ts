@@ -1,6 +1,6 @@
-import { rm } from 'node:fs/promises';
 import { Client } from 'pg';
 import { state } from './state';
+import { removeTempDir } from './temp-dir';
 
 export default async function globalTeardown(): Promise<void> {
   const adminUrl = process.env.SIGNET_TEST_ADMIN_URL;
@@ -11,5 +11,5 @@ export default async function globalTeardown(): Promise<void> {
     await admin.end();
   }
   await state.embedded?.stop();
-  if (state.dataDir !== undefined) await rm(state.dataDir, { recursive: true, force: true });
+  if (state.dataDir !== undefined) removeTempDir(state.dataDir);
 }

@@ -1,8 +1,7 @@
 /* Material for transparency-log tests: a test CA trusted by the log, Fulcio-style leaf
    certificates, signed hashedrekord entries, and sigstore-js's own tlog verifiers. */
 import { createHash, type KeyObject, sign } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TransparencyLogEntry, TrustedRoot } from '@sigstore/protobuf-specs';
 import { type TrustMaterial, toTrustMaterial } from '@sigstore/verify';
@@ -18,12 +17,15 @@ import {
 } from '@app/signing';
 import { testLeafRequest, testPki, type TestPki } from '../../libs/signing/src/x509/testing';
 import type { LogEntryBody } from '../../apps/transparency-log/src/entries/log-entry.view';
+import { makeTempDir, removeTempDir } from './temp-dir';
 
 export interface LogFixture {
   pki: TestPki;
   dir: string;
   /** Environment for a log app trusting `pki` (SIGNET_CONFIG, SIGNET_DATA_DIR, LOG_PUBLIC_URL). */
   env: Record<string, string>;
+  /** Removes `dir`. */
+  close(): void;
 }
 
 export const LOG_URL = 'http://127.0.0.1:3000';
@@ -31,7 +33,7 @@ export const LOG_URL = 'http://127.0.0.1:3000';
 /** A fresh test CA, written to a config file that the log trusts, plus an allowed bare key. */
 export async function logFixture(allowedKeyPem?: string): Promise<LogFixture> {
   const pki = await testPki();
-  const dir = mkdtempSync(join(tmpdir(), 'signet-log-'));
+  const dir = makeTempDir('log');
   writeFileSync(join(dir, 'ca.pem'), certificatesToPem([pki.root, pki.intermediate]));
   const keys = allowedKeyPem === undefined ? '' : '  allowedPublicKeys: [allowed-key.pem]\n';
   if (allowedKeyPem !== undefined) writeFileSync(join(dir, 'allowed-key.pem'), allowedKeyPem);
@@ -44,6 +46,7 @@ export async function logFixture(allowedKeyPem?: string): Promise<LogFixture> {
       SIGNET_DATA_DIR: join(dir, 'data'),
       LOG_PUBLIC_URL: LOG_URL,
     },
+    close: () => removeTempDir(dir),
   };
 }
 

@@ -8,10 +8,8 @@
 'use strict';
 
 const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const { ensurePackages } = require('../system/packages');
+const { leftoverReport, withTempDir } = require('./temp-dir');
 
 const error = ensurePackages();
 if (error) {
@@ -19,32 +17,21 @@ if (error) {
   process.exit(1);
 }
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'signet-test-run-'));
-// Sticky and world-writable like /tmp: as root, the embedded Postgres runs as `postgres` and
-// writes there too.
-fs.chmodSync(tmp, 0o1777);
 const jest = require.resolve('jest/bin/jest');
-const result = spawnSync(
-  process.execPath,
-  [
-    '--experimental-vm-modules',
-    '--disable-warning=ExperimentalWarning',
-    jest,
-    ...process.argv.slice(2),
-  ],
-  { stdio: 'inherit', env: { ...process.env, TMPDIR: tmp, TMP: tmp, TEMP: tmp } },
+const { result, left } = withTempDir((env) =>
+  spawnSync(
+    process.execPath,
+    [
+      '--experimental-vm-modules',
+      '--disable-warning=ExperimentalWarning',
+      jest,
+      ...process.argv.slice(2),
+    ],
+    { stdio: 'inherit', env },
+  ),
 );
 
-let left = [];
-try {
-  left = fs.readdirSync(tmp);
-} finally {
-  fs.rmSync(tmp, { recursive: true, force: true });
-}
-if (left.length > 0) {
-  process.stderr.write(
-    `tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in the temp dir: ${left.sort().join(', ')}\n`,
-  );
-}
+const report = leftoverReport(left);
+if (report !== undefined) process.stderr.write(`${report}\n`);
 if (result.signal) process.kill(process.pid, result.signal);
 process.exit(result.status !== 0 ? (result.status ?? 1) : left.length > 0 ? 1 : 0);

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ConfigError, dataSourceOptions, loadConfig } from '@app/platform';
 import { parseTufRoot, verifyTufRootHistory } from '@app/signing';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { tempDirs } from '../../../../test/support/temp-dir';
 import { tuf } from '../../../cli/src/tuf/tuf-root';
 import type { TrustedRootService } from '../trust/trusted-root.service';
 import {
@@ -18,6 +18,7 @@ describe(TufRepositoryService.name, () => {
   let db: TestDatabase;
   let dataSource: DataSource;
   let dataDir: string;
+  const tempDir = tempDirs();
   let content: object;
   let signingConfig: object;
   const trustOf = (root: () => object) =>
@@ -83,7 +84,7 @@ describe(TufRepositoryService.name, () => {
         migrations: [],
       }),
     ).initialize();
-    dataDir = mkdtempSync(join(tmpdir(), 'signet-tuf-repo-'));
+    dataDir = tempDir('tuf-repo');
     content = { mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [] };
     signingConfig = { mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json' };
   });

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   certificatesFromPem,
@@ -8,12 +7,15 @@ import {
   parseCertificate,
   verifyChain,
 } from '@app/signing';
+import { tempDirs } from '../../../../test/support/temp-dir';
 import { usageError } from '../cli/exit-codes';
 import { caInit } from './ca-init';
 
 describe('signet ca init', () => {
+  const tempDir = tempDirs();
+
   it('writes an encrypted root and intermediate key and a chain that verifies, and prints the settings', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'signet-ca-init-')), 'ca');
+    const dir = join(tempDir('ca-init'), 'ca');
     const lines: string[] = [];
     expect(
       await caInit(['--out', dir, '--common-name', 'Acme CA', '--years', '2'], (l) =>
@@ -45,20 +47,22 @@ describe('signet ca init', () => {
   });
 
   it('never overwrites an existing CA', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'signet-ca-init-'));
+    const dir = tempDir('ca-init');
     await caInit(['--out', dir], () => undefined);
     await expect(caInit(['--out', dir], () => undefined)).rejects.toThrow(
       /EEXIST|refusing to overwrite/,
     );
   });
 
-  it('rejects bad usage', async () => {
+  it('rejects bad usage before writing anything', async () => {
+    const dir = join(tempDir('ca-init'), 'ca');
     await expect(caInit([], () => undefined)).rejects.toThrow(usageError('--out DIR is required'));
-    await expect(caInit(['--out', '/tmp/x', '--years', '0'], () => undefined)).rejects.toThrow(
+    await expect(caInit(['--out', dir, '--years', '0'], () => undefined)).rejects.toThrow(
       '--years must be an integer from 1 to 30',
     );
     await expect(
-      caInit(['--out', '/tmp/x', '--pkcs11-module', '/lib.so'], () => undefined),
+      caInit(['--out', dir, '--pkcs11-module', '/lib.so'], () => undefined),
     ).rejects.toThrow('--pkcs11-module needs --pkcs11-token and --pkcs11-pin-file');
+    expect(existsSync(dir)).toBe(false);
   });
 });

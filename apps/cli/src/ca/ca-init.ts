@@ -53,19 +53,20 @@ export async function caInit(argv: string[], out: (line: string) => void): Promi
   const years = Number(values.years);
   if (!Number.isInteger(years) || years < 1 || years > 30)
     throw usageError('--years must be an integer from 1 to 30');
+  const pkcs11 = values['pkcs11-module'];
+  const token = values['pkcs11-token'];
+  const pinFile = values['pkcs11-pin-file'];
+  // Checked before anything is written, so bad usage leaves no empty DIR behind.
+  if (pkcs11 !== undefined && (token === undefined || pinFile === undefined)) {
+    throw usageError('--pkcs11-module needs --pkcs11-token and --pkcs11-pin-file');
+  }
   const dir = resolve(values.out);
   await mkdir(dir, { recursive: true, mode: 0o700 });
 
   let root: Signer;
   let intermediate: Signer;
   let caKey: string;
-  const pkcs11 = values['pkcs11-module'];
-  if (pkcs11 !== undefined) {
-    const token = values['pkcs11-token'];
-    const pinFile = values['pkcs11-pin-file'];
-    if (token === undefined || pinFile === undefined) {
-      throw usageError('--pkcs11-module needs --pkcs11-token and --pkcs11-pin-file');
-    }
+  if (pkcs11 !== undefined && token !== undefined && pinFile !== undefined) {
     const pin = (await readFile(pinFile, 'utf8')).trim();
     const common = {
       modulePath: pkcs11,

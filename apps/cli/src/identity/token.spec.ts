@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDirs } from '../../../../test/support/temp-dir';
 import { recordingContext } from '../cli/testing';
 import { findIdentityToken, peekClaims } from './token';
 
@@ -36,10 +37,11 @@ describe(findIdentityToken.name, () => {
   let gha: ActionsEndpoint;
   let tokenFile: string;
   let actionsEnv: NodeJS.ProcessEnv;
+  const tempDir = tempDirs();
 
   beforeEach(async () => {
     gha = await actionsEndpoint();
-    tokenFile = join(mkdtempSync(join(tmpdir(), 'signet-token-')), 'token');
+    tokenFile = join(tempDir('token'), 'token');
     writeFileSync(tokenFile, 'file.jwt.token\n');
     actionsEnv = {
       ACTIONS_ID_TOKEN_REQUEST_URL: gha.url,

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashLeaf, MemoryTree } from '@app/merkle';
 import { generateKeyPair, KeyObjectSigner, publicKeyToDer, signCheckpoint } from '@app/signing';
+import { tempDirs } from '../../../../test/support/temp-dir';
 import { recordingContext } from '../cli/testing';
 import { logProof } from './proof.command';
 
@@ -49,7 +49,7 @@ function fakeLog(
   return { tree, lies, checkpoint, fetchImpl, signer };
 }
 
-function trustedRootFile(signer: KeyObjectSigner): string {
+function trustedRootFile(dir: string, signer: KeyObjectSigner): string {
   const rawBytes = Buffer.from(publicKeyToDer(signer.publicKey)).toString('base64');
   const root = {
     tlogs: [
@@ -64,15 +64,23 @@ function trustedRootFile(signer: KeyObjectSigner): string {
     ],
     certificateAuthorities: [{ certChain: { certificates: [{ rawBytes: 'AAAA' }] } }],
   };
-  const path = join(mkdtempSync(join(tmpdir(), 'signet-proof-')), 'trusted_root.json');
+  const path = join(dir, 'trusted_root.json');
   writeFileSync(path, JSON.stringify(root));
   return path;
 }
 
 describe(logProof.name, () => {
+  const tempDir = tempDirs();
   const run = (log: ReturnType<typeof fakeLog>, args: string[], rootFor = log.signer) => {
     const ctx = recordingContext({}, log.fetchImpl);
-    const argv = [...args, '--log-url', LOG, '--trusted-root', trustedRootFile(rootFor), '--json'];
+    const argv = [
+      ...args,
+      '--log-url',
+      LOG,
+      '--trusted-root',
+      trustedRootFile(tempDir('proof'), rootFor),
+      '--json',
+    ];
     return { ctx, result: logProof(argv, ctx) };
   };
 
@@ -94,7 +102,7 @@ describe(logProof.name, () => {
 
   it('checks a saved checkpoint against the current one (a monitor)', async () => {
     const log = fakeLog(20);
-    const saved = join(mkdtempSync(join(tmpdir(), 'signet-cp-')), 'cp.txt');
+    const saved = join(tempDir('cp'), 'cp.txt');
     writeFileSync(saved, await log.checkpoint(11n));
     const { ctx, result } = run(log, ['--first-checkpoint', saved]);
     await expect(result).resolves.toBe(0);

@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempDirs } from '../../../../test/support/temp-dir';
 import { recordingContext } from '../cli/testing';
 import { loadTrustedRoot, trustedRootCachePath } from './trusted-root';
 
@@ -49,6 +48,7 @@ describe(loadTrustedRoot.name, () => {
   let status: number;
   let body: unknown;
   let env: NodeJS.ProcessEnv;
+  const tempDir = tempDirs();
 
   beforeEach(async () => {
     status = 200;
@@ -59,7 +59,7 @@ describe(loadTrustedRoot.name, () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     caUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    env = { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'signet-cache-')) };
+    env = { XDG_CACHE_HOME: tempDir('cache') };
   });
   afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
 

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileSigner, parseTufRoot, tufKeyOf, verifyTufRootHistory } from '@app/signing';
+import { tempDirs } from '../../../../test/support/temp-dir';
 import { usageError } from '../cli/exit-codes';
 import { tuf } from './tuf-root';
 
@@ -16,8 +16,10 @@ const history = (dir: string, n: number) =>
   );
 
 describe('signet tuf', () => {
+  const tempDir = tempDirs();
+
   it('init writes encrypted keys and a self-signed 1.root.json naming the online key, and prints the settings', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'signet-tuf-')), 'tuf');
+    const dir = join(tempDir('tuf'), 'tuf');
     const { code, lines } = await run(['init', '--out', dir, '--days', '30']);
     expect(code).toBe(0);
     expect(lines).toEqual([
@@ -42,7 +44,7 @@ describe('signet tuf', () => {
   });
 
   it('root signs the next version, and a root key change with the previous key too', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'signet-tuf-'));
+    const dir = tempDir('tuf');
     await run(['init', '--out', dir]);
     const common = ['--out', dir, '--online-public-key', join(dir, 'online-key.pub.pem')];
     expect((await run(['root', ...common, '--root-key', join(dir, 'root-key.pem')])).code).toBe(0);
@@ -63,7 +65,7 @@ describe('signet tuf', () => {
   });
 
   it('refuses to extend a history that does not verify, and bad usage', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'signet-tuf-'));
+    const dir = tempDir('tuf');
     await run(['init', '--out', dir]);
     const file = join(dir, 'roots', '1.root.json');
     writeFileSync(

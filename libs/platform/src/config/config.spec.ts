@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDirs } from '../../../../test/support/temp-dir';
 import { ConfigError, loadConfig } from './config';
 
-const empty = mkdtempSync(join(tmpdir(), 'signet-config-'));
+const tempDir = tempDirs();
+const empty = tempDirs(afterAll)('config');
 
 function problems(env: NodeJS.ProcessEnv, cwd = empty): readonly string[] {
   try {
@@ -69,7 +70,7 @@ describe(loadConfig.name, () => {
   });
 
   it('reads signet.yaml from the working directory when SIGNET_CONFIG is unset', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'signet-config-'));
+    const dir = tempDir('config');
     writeFileSync(join(dir, 'signet.yaml'), 'issuers: []\nrules: []\n');
     const config = loadConfig({}, dir);
     expect(config.configFile).toBe(join(dir, 'signet.yaml'));
@@ -77,7 +78,7 @@ describe(loadConfig.name, () => {
   });
 
   it('rejects a missing, unparsable or non-mapping SIGNET_CONFIG', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'signet-config-'));
+    const dir = tempDir('config');
     expect(problems({ SIGNET_CONFIG: 'nope.yaml' }, dir)).toEqual([
       `SIGNET_CONFIG: file not found: ${join(dir, 'nope.yaml')}`,
     ]);

@@ -1,11 +1,12 @@
 import cluster from 'node:cluster';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDirs } from '../../../../test/support/temp-dir';
 import { superviseWorkers } from './workers';
 
 describe(superviseWorkers.name, () => {
   let dir: string;
+  const tempDir = tempDirs();
   const lines: string[] = [];
   const log = (line: string) => lines.push(line);
 
@@ -32,12 +33,9 @@ describe(superviseWorkers.name, () => {
   };
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'signet-workers-'));
+    dir = tempDir('workers');
     lines.length = 0;
     cluster.setupPrimary({ exec: fixture(), args: [], silent: true });
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const whenReady = (count: number) =>

@@ -1,7 +1,7 @@
 import { verify } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDirs } from '../../../../test/support/temp-dir';
 import { generateKeyPair } from '../keys';
 import {
   decryptPrivateKeyPem,
@@ -11,6 +11,8 @@ import {
   writeEncryptedPrivateKey,
 } from './file';
 
+const tempDir = tempDirs(afterAll);
+
 const error = (code: string, message: string): Error =>
   expect.objectContaining({ code, message }) as Error;
 
@@ -19,9 +21,8 @@ describe(FileSigner.name, () => {
   const { privateKey, publicKey } = generateKeyPair('ecdsa-p256-sha256');
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'signet-file-signer-'));
+    dir = tempDir('file-signer');
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes an owner-only aes-256-cbc PKCS#8 file and signs with it', async () => {
     const path = join(dir, 'ca.key');
@@ -123,12 +124,8 @@ describe(readPassphrase.name, () => {
   });
 
   it('keeps inner whitespace and drops only one trailing newline', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'signet-passphrase-'));
-    try {
-      writeFileSync(join(dir, 'p'), ' a b \n\n');
-      await expect(readPassphrase({ file: join(dir, 'p') })).resolves.toBe(' a b \n');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const file = join(tempDir('passphrase'), 'p');
+    writeFileSync(file, ' a b \n\n');
+    await expect(readPassphrase({ file })).resolves.toBe(' a b \n');
   });
 });
