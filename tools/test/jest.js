@@ -5,6 +5,8 @@
 //    needs to load ESM-only dependencies through require() (sigstore-js 5 pulls some in);
 // 3. after Jest, that temp dir must be empty: whatever a test left behind is listed and fails the
 //    run, and the dir is removed either way.
+// `--project NAME` (ours) becomes Jest's `--selectProjects NAME` placed last, so that test paths
+// given after it (`npm run test:unit -- some.spec.ts`) stay paths instead of project names.
 'use strict';
 
 const { spawnSync } = require('node:child_process');
@@ -17,6 +19,9 @@ if (error) {
   process.exit(1);
 }
 
+const args = process.argv.slice(2);
+const at = args.indexOf('--project');
+const project = at === -1 ? [] : ['--selectProjects', ...args.splice(at, 2).slice(1)];
 const jest = require.resolve('jest/bin/jest');
 const { result, left } = withTempDir((env) =>
   spawnSync(
@@ -25,7 +30,8 @@ const { result, left } = withTempDir((env) =>
       '--experimental-vm-modules',
       '--disable-warning=ExperimentalWarning',
       jest,
-      ...process.argv.slice(2),
+      ...args,
+      ...project,
     ],
     { stdio: 'inherit', env },
   ),
