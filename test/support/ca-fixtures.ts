@@ -15,10 +15,14 @@ export interface CaFixture {
   close(): Promise<void>;
 }
 
-/** Two loopback issuers (email and github-workflow types) and rules for them. */
+/**
+ * Two loopback issuers (email and github-workflow types) and rules for them; the log also lets
+ * the public keys `allowedPublicKeysPem` write without a certificate (log.allowedPublicKeys).
+ */
 export async function caFixture(
   rules: object[],
   extraEnv: Record<string, string> = {},
+  allowedPublicKeysPem: string[] = [],
 ): Promise<CaFixture> {
   const email = await startOidcIssuer();
   const github = await startOidcIssuer();
@@ -36,6 +40,16 @@ export async function caFixture(
             .replaceAll('$GITHUB_ISSUER', github.url),
         ) as object,
     ),
+    ...(allowedPublicKeysPem.length === 0
+      ? {}
+      : {
+          log: {
+            allowedPublicKeys: allowedPublicKeysPem.map((pem, i) => {
+              writeFileSync(join(dir, `allowed-key-${i}.pem`), pem);
+              return `allowed-key-${i}.pem`;
+            }),
+          },
+        }),
   };
   writeFileSync(join(dir, 'signet.yaml'), stringify(config));
   return {

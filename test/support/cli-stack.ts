@@ -29,9 +29,10 @@ export interface CliStack {
 
 /**
  * Registers `beforeAll`/`afterAll` in the calling describe: a stack whose rules allow ALICE
- * (email issuer) and the acme/app release workflow (GitHub issuer), and a fresh job directory.
+ * (email issuer) and the acme/app release workflow (GitHub issuer), whose log also accepts
+ * entries signed by the managed keys `allowedPublicKeysPem`, and a fresh job directory.
  */
-export function useCliStack(): CliStack {
+export function useCliStack(allowedPublicKeysPem: string[] = []): CliStack {
   let env: Record<string, string> = {};
   const tempDir = tempDirs(afterAll);
   const cli: CliStack = {
@@ -55,14 +56,17 @@ export function useCliStack(): CliStack {
   };
   beforeAll(async () => {
     expect(existsSync(builtScript(CLI))).toBe(true); // `npm test` builds first; else `npm run build`
-    cli.stack = await startStack([
-      { name: 'alice', issuer: '$EMAIL_ISSUER', subject: ALICE },
-      {
-        name: 'release',
-        issuer: '$GITHUB_ISSUER',
-        subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/*',
-      },
-    ]);
+    cli.stack = await startStack(
+      [
+        { name: 'alice', issuer: '$EMAIL_ISSUER', subject: ALICE },
+        {
+          name: 'release',
+          issuer: '$GITHUB_ISSUER',
+          subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/*',
+        },
+      ],
+      allowedPublicKeysPem,
+    );
     cli.dir = tempDir('cli');
     env = {
       HOME: cli.dir,

@@ -15,18 +15,28 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** Starts the log, then the CA (CT required) against it, with `rules` for the fixture's issuers. */
-export async function startStack(rules: object[]): Promise<Stack> {
+/**
+ * Starts the log, then the CA (CT required) against it, with `rules` for the fixture's issuers;
+ * the log also accepts entries signed by the bare keys `allowedPublicKeysPem`.
+ */
+export async function startStack(
+  rules: object[],
+  allowedPublicKeysPem: string[] = [],
+): Promise<Stack> {
   const db = await createTestDatabase();
   const [caPort, logPort] = [await freePort(), await freePort()];
   const caUrl = `http://127.0.0.1:${caPort}`;
   const logUrl = `http://127.0.0.1:${logPort}`;
-  const fx = await caFixture(rules, {
-    CA_PUBLIC_URL: caUrl,
-    LOG_PUBLIC_URL: logUrl,
-    CA_LOG_URL: logUrl,
-    CA_CT_REQUIRED: 'true',
-  });
+  const fx = await caFixture(
+    rules,
+    {
+      CA_PUBLIC_URL: caUrl,
+      LOG_PUBLIC_URL: logUrl,
+      CA_LOG_URL: logUrl,
+      CA_CT_REQUIRED: 'true',
+    },
+    allowedPublicKeysPem,
+  );
   const apps: NestExpressApplication[] = [];
   const log = await bootApp(TransparencyLogModule.forRoot(testConfig(db.url, fx.env)), 131072);
   await log.listen(logPort, '127.0.0.1');

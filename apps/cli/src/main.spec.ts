@@ -47,7 +47,8 @@ describe(run.name, () => {
     expect(JSON.parse(ctx.out[0]!)).toEqual({
       verified: false,
       exitCode: 64,
-      message: '--certificate-oidc-issuer or --certificate-oidc-issuer-regexp is required',
+      message:
+        '--certificate-oidc-issuer or --certificate-oidc-issuer-regexp is required (or --key for a managed key)',
     });
   });
 

@@ -18,9 +18,11 @@ Usage:
   signet sign FILE [--bundle OUT]                      sign a file (Sigstore bundle v0.3)
   signet attest FILE --predicate P --type T [--bundle OUT]
                                                        sign an in-toto attestation about a file
-  signet verify FILE --bundle B (--certificate-identity X | --certificate-identity-regexp R)
+  signet verify FILE|sha256:HEX --bundle B (--certificate-identity X | --certificate-identity-regexp R)
                 (--certificate-oidc-issuer Y | --certificate-oidc-issuer-regexp R)
                 [--trusted-root T]                     verify a file, its bundle and its signer
+  signet verify FILE|sha256:HEX --bundle B --key KEY.pem [--trusted-root T]
+                                                       verify a bundle signed with a managed key
   signet trust-root [--out FILE]                       fetch the instance's trusted root
   signet log info|get|search|proof                     read and check the transparency log
   signet ca init --out DIR                             create a CA root and intermediate

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './signer';
 export * from './checkpoint';
+export * from './digest-signature';
 export * from './dsse';
 export * from './ecdsa';
 export { verifyPrehashedEcdsa } from './ecdsa-prehashed';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tempDirs } from '../../../../test/support/temp-dir';
 import { recordingContext } from '../cli/testing';
-import { loadTrustedRoot, trustedRootCachePath } from './trusted-root';
+import { loadTrustedRoot, parseTrustedRoot, trustedRootCachePath } from './trusted-root';
 
 // Enough for TrustedRoot.fromJSON; the keys are never used here.
 const ROOT = {
@@ -100,5 +100,69 @@ describe(loadTrustedRoot.name, () => {
       exitCode: 2,
     });
     expect(JSON.parse(readFileSync(trustedRootCachePath(env, caUrl), 'utf8'))).toEqual(ROOT);
+  });
+});
+
+describe(parseTrustedRoot.name, () => {
+  // ROOT plus a CT log and a TSA, as JSON to edit.
+  interface Ranged {
+    validFor?: { start?: string; end?: string };
+  }
+  interface EditableRoot {
+    tlogs: { publicKey: Ranged }[];
+    ctlogs: { publicKey: Ranged }[];
+    certificateAuthorities: Ranged[];
+    timestampAuthorities: Ranged[];
+  }
+  const fullRoot = (): EditableRoot =>
+    JSON.parse(
+      JSON.stringify({
+        ...ROOT,
+        ctlogs: [{ ...ROOT.tlogs[0], baseUrl: 'http://127.0.0.1:3000/ct' }],
+        timestampAuthorities: [{ ...ROOT.certificateAuthorities[0], uri: 'http://127.0.0.1:5556' }],
+      }),
+    ) as EditableRoot;
+
+  it('accepts validFor ranges with a start, with or without an end, or no range at all', () => {
+    const root = fullRoot();
+    root.ctlogs[0]!.publicKey.validFor!.end = '2026-06-01T00:00:00Z';
+    delete root.certificateAuthorities[0]!.validFor;
+    expect(parseTrustedRoot(root, 'root.json').ctlogs).toHaveLength(1);
+  });
+
+  it.each([
+    ['tlogs[0].publicKey', (r: EditableRoot) => r.tlogs[0]!.publicKey, 'http://127.0.0.1:3000'],
+    [
+      'ctlogs[0].publicKey',
+      (r: EditableRoot) => r.ctlogs[0]!.publicKey,
+      'http://127.0.0.1:3000/ct',
+    ],
+    [
+      'certificateAuthorities[0]',
+      (r: EditableRoot) => r.certificateAuthorities[0]!,
+      'http://127.0.0.1:5555',
+    ],
+    [
+      'timestampAuthorities[0]',
+      (r: EditableRoot) => r.timestampAuthorities[0]!,
+      'http://127.0.0.1:5556',
+    ],
+  ])('refuses (exit 2) a %s.validFor without a start, naming it', (path, at, url) => {
+    const root = fullRoot();
+    at(root).validFor = { end: '2030-01-01T00:00:00Z' };
+    expect(() => parseTrustedRoot(root, 'root.json')).toThrow(
+      expect.objectContaining({
+        exitCode: 2,
+        message: `root.json is not a usable trusted root: ${path}.validFor has no start (${url})`,
+      }),
+    );
+  });
+
+  it('refuses a validFor whose start is not a time', () => {
+    const root = fullRoot();
+    root.tlogs[0]!.publicKey.validFor!.start = 'yesterday';
+    expect(() => parseTrustedRoot(root, 'root.json')).toThrow(
+      'root.json is not a usable trusted root: tlogs[0].publicKey.validFor.start is not a time (http://127.0.0.1:3000)',
+    );
   });
 });

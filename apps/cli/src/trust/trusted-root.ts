@@ -3,7 +3,7 @@
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { type TimeRange, TrustedRoot } from '@sigstore/protobuf-specs';
 import type { CliContext } from '../cli/context';
 import { CliError, ExitCode } from '../cli/exit-codes';
 import { readJsonInput } from '../cli/files';
@@ -25,7 +25,12 @@ export function trustedRootCachePath(env: NodeJS.ProcessEnv, caUrl: string): str
   return join(base, 'signet', new URL(caUrl).host.replace(':', '_'), 'trusted_root.json');
 }
 
-/** Parses trusted root JSON as @sigstore/verify will; exit 2 naming `from` when it cannot. */
+/**
+ * Parses trusted root JSON as @sigstore/verify will, and checks what it does not: every
+ * `validFor` has a valid `start` (protobuf-specs' TimeRange has an optional end but a required
+ * start; @sigstore/verify would read a missing start as the beginning of time). Exit 2 naming
+ * `from` and the entry when it cannot be used.
+ */
 export function parseTrustedRoot(json: unknown, from: string): TrustedRoot {
   try {
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -35,6 +40,8 @@ export function parseTrustedRoot(json: unknown, from: string): TrustedRoot {
     if (root.tlogs.length === 0 || root.certificateAuthorities.length === 0) {
       throw new Error('it lists no transparency log or no certificate authority');
     }
+    const invalid = invalidValidity(root);
+    if (invalid !== undefined) throw new Error(invalid);
     return root;
   } catch (err) {
     throw new CliError(
@@ -44,6 +51,34 @@ export function parseTrustedRoot(json: unknown, from: string): TrustedRoot {
     );
   }
 }
+
+/** The first `validFor` of `root` without a valid start, described, if any. */
+function invalidValidity(root: TrustedRoot): string | undefined {
+  const ranges = [
+    ...root.tlogs.map((t, i) => range(`tlogs[${i}].publicKey`, t.baseUrl, t.publicKey?.validFor)),
+    ...root.ctlogs.map((t, i) => range(`ctlogs[${i}].publicKey`, t.baseUrl, t.publicKey?.validFor)),
+    ...root.certificateAuthorities.map((c, i) =>
+      range(`certificateAuthorities[${i}]`, c.uri, c.validFor),
+    ),
+    ...root.timestampAuthorities.map((c, i) =>
+      range(`timestampAuthorities[${i}]`, c.uri, c.validFor),
+    ),
+  ];
+  for (const { path, url, validFor } of ranges) {
+    if (validFor === undefined) continue;
+    if (validFor.start === undefined) return `${path}.validFor has no start (${url})`;
+    if (Number.isNaN(validFor.start.getTime())) {
+      return `${path}.validFor.start is not a time (${url})`;
+    }
+  }
+  return undefined;
+}
+
+const range = (path: string, url: string, validFor: TimeRange | undefined) => ({
+  path,
+  url,
+  validFor,
+});
 
 /** Fetches `GET <ca>/api/v1/trustedRoot`, checks it parses, and caches it. */
 export async function fetchTrustedRoot(ctx: CliContext, caUrl: string): Promise<LoadedTrustedRoot> {

@@ -53,11 +53,11 @@ describe(identityPolicyFrom.name, () => {
       );
     usage(
       { 'certificate-oidc-issuer': ISSUER },
-      '--certificate-identity or --certificate-identity-regexp is required',
+      '--certificate-identity or --certificate-identity-regexp is required (or --key for a managed key)',
     );
     usage(
       { 'certificate-identity': SAN },
-      '--certificate-oidc-issuer or --certificate-oidc-issuer-regexp is required',
+      '--certificate-oidc-issuer or --certificate-oidc-issuer-regexp is required (or --key for a managed key)',
     );
     usage(
       {

@@ -75,7 +75,7 @@ function oneOf(values: IdentityValues, name: 'identity' | 'oidc-issuer'): FieldR
   }
   if (value !== undefined) return exact(flag, value);
   if (regexp !== undefined) return pattern(`${flag}-regexp`, regexp);
-  throw usageError(`--${flag} or --${flag}-regexp is required`);
+  throw usageError(`--${flag} or --${flag}-regexp is required (or --key for a managed key)`);
 }
 
 /** Builds the policy from the flags; usage errors for a missing, doubled or invalid one. */

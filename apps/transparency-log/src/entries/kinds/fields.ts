@@ -2,17 +2,11 @@
 // throws an EntryError whose message starts with the field's path, so a client always learns which
 // field failed which check.
 import { createHash } from 'node:crypto';
-import { fromBase64 } from '@app/signing';
+import { DIGEST_LENGTHS, type DigestAlgorithm, fromBase64 } from '@app/signing';
 import { EntryError } from './canonical-entry';
 
 /** A parsed JSON object. */
 export type JsonObject = Record<string, unknown>;
-
-/** The digest algorithms Rekor's entry schemas name, with their digest lengths in bytes. */
-export const DIGEST_LENGTHS = { sha256: 32, sha384: 48, sha512: 64 } as const;
-
-/** A digest algorithm of {@link DIGEST_LENGTHS}. */
-export type DigestAlgorithm = keyof typeof DIGEST_LENGTHS;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const LOWER_HEX = /^[0-9a-f]*$/;

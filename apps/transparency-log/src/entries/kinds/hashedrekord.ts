@@ -2,16 +2,15 @@
 // hashedrekord_v0_0_1_schema.json). Validation, verification over the digest and the canonical form
 // follow Rekor's `validate` and `Canonicalize`; the key/hash pairs are those of Rekor's default
 // `--client-signing-algorithms` that Node can verify.
-import { canonicalJsonBytes, digestOf, toBase64 } from '@app/signing';
-import { EntryError, type CanonicalEntry } from './canonical-entry';
-import { verifyDigestSignature } from './digest-signature';
 import {
-  readBase64,
-  readDigestAlgorithm,
-  readHexDigest,
-  readObject,
+  canonicalJsonBytes,
+  digestOf,
   type DigestAlgorithm,
-} from './fields';
+  toBase64,
+  verifyDigestSignature,
+} from '@app/signing';
+import { EntryError, type CanonicalEntry } from './canonical-entry';
+import { readBase64, readDigestAlgorithm, readHexDigest, readObject } from './fields';
 import { uniqueKeys } from './index-keys';
 import { parseVerifierMaterial, type VerifierMaterial } from './verifier-material';
 

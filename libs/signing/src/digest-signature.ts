@@ -1,6 +1,11 @@
 import { constants, publicDecrypt, type KeyObject } from 'node:crypto';
-import { verifyPrehashedEcdsa } from '@app/signing';
-import { DIGEST_LENGTHS, type DigestAlgorithm } from './fields';
+import { verifyPrehashedEcdsa } from './ecdsa-prehashed';
+
+/** The digest algorithms Rekor's entry schemas name, with their digest lengths in bytes. */
+export const DIGEST_LENGTHS = { sha256: 32, sha384: 48, sha512: 64 } as const;
+
+/** A digest algorithm of {@link DIGEST_LENGTHS}. */
+export type DigestAlgorithm = keyof typeof DIGEST_LENGTHS;
 
 // DER DigestInfo prefixes, RFC 8017 §9.2 note 1: the signed block is prefix || digest.
 const DIGEST_INFO_PREFIX: Readonly<Record<DigestAlgorithm, string>> = {
