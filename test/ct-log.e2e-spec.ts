@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { X509Certificate as SigstoreCertificate } from '@sigstore/core';
 import type { TrustMaterial } from '@sigstore/verify';
 import request from 'supertest';
-import { hashLeaf, verifyConsistency, verifyInclusion } from '@app/merkle';
+import {
+  formatTilePath,
+  hashLeaf,
+  TileReader,
+  verifyConsistency,
+  verifyInclusion,
+} from '@app/merkle';
 import {
   buildLeaf,
   issuerKeyHash as ctIssuerKeyHash,
@@ -268,6 +274,32 @@ describe('transparency log: RFC 6962 CT API', () => {
         sha256(Buffer.from('another root')),
       ),
     ).toThrow();
+  });
+
+  it('serves the CT tree as C2SP tiles under /ct/, the same tree as /api/v2/trees/<its ID>/', async () => {
+    const head = await sth();
+    expect(head.tree_size).toBeGreaterThan(0);
+    const checkpoint = await http.get('/ct/checkpoint');
+    expect(checkpoint.status).toBe(200);
+    expect(checkpoint.text.split('\n')[1]).toBe(String(head.tree_size));
+    expect(checkpoint.text).not.toBe((await http.get('/api/v1/log/checkpoint')).text);
+    const [tree] = await db.query<{ id: string }>(
+      "SELECT id::text FROM log_tree WHERE purpose = 'ct' AND frozen_at IS NULL",
+    );
+    expect((await http.get(`/api/v2/trees/${tree!.id}/checkpoint`)).text).toBe(checkpoint.text);
+    const reader = new TileReader(BigInt(head.tree_size), async (level, index, width) => {
+      const res = await http
+        .get(`/ct/${formatTilePath(level, index, width)}`)
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      expect(res.status).toBe(200);
+      return res.body as Buffer;
+    });
+    expect(Buffer.from(await reader.rootHash())).toEqual(unb64(head.sha256_root_hash));
   });
 
   it('lets an auditor list every certificate the CA issued, with its chain and an inclusion proof', async () => {

@@ -53,7 +53,7 @@ describe('transparency log: C2SP tlog-tiles', () => {
       });
 
   /** A tiles client: every tile a reader needs is fetched over HTTP, and recorded. */
-  const httpReader = (treeSize: bigint, fetched: string[], prefix = '/api/v2/') =>
+  const httpReader = (treeSize: bigint, fetched: string[], prefix = '/api/v1/log/') =>
     new TileReader(treeSize, async (level, index, width) => {
       const path = formatTilePath(level, index, width);
       fetched.push(path);
@@ -99,7 +99,7 @@ describe('transparency log: C2SP tlog-tiles', () => {
   });
 
   it('serves the checkpoint as signed text with a short cache lifetime, equal to LogInfo', async () => {
-    const res = await http.get('/api/v2/checkpoint');
+    const res = await http.get('/api/v1/log/checkpoint');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(res.headers['cache-control']).toBe('public, max-age=1');
@@ -124,13 +124,13 @@ describe('transparency log: C2SP tlog-tiles', () => {
   });
 
   it('serves full and partial hash tiles, immutable, holding the leaf hashes and the level-1 node', async () => {
-    const full = await getBytes('/api/v2/tile/0/000');
+    const full = await getBytes('/api/v1/log/tile/0/000');
     expect(full.status).toBe(200);
     expect(full.headers['content-type']).toBe('application/octet-stream');
     expect(full.headers['cache-control']).toBe(IMMUTABLE);
     expect((full.body as Buffer).length).toBe(32 * 256);
 
-    const partial = await getBytes(`/api/v2/tile/0/001.p/${PARTIAL}`);
+    const partial = await getBytes(`/api/v1/log/tile/0/001.p/${PARTIAL}`);
     expect(partial.status).toBe(200);
     expect(partial.headers['cache-control']).toBe(IMMUTABLE);
     expect((partial.body as Buffer).length).toBe(32 * PARTIAL);
@@ -139,13 +139,13 @@ describe('transparency log: C2SP tlog-tiles', () => {
     const level0 = Buffer.concat([full.body as Buffer, partial.body as Buffer]);
     expect(level0.equals(Buffer.concat(leafHashes()))).toBe(true);
 
-    const level1 = await getBytes('/api/v2/tile/1/000.p/1');
+    const level1 = await getBytes('/api/v1/log/tile/1/000.p/1');
     expect(level1.status).toBe(200);
     expect(level1.headers['cache-control']).toBe(IMMUTABLE);
     expect(hex(level1.body as Buffer)).toBe(hex(rootFromLeafHashes(leafHashes().slice(0, 256))));
 
     // A partial read of a full tile is a prefix of it.
-    const prefix = await getBytes('/api/v2/tile/0/000.p/5');
+    const prefix = await getBytes('/api/v1/log/tile/0/000.p/5');
     expect(prefix.status).toBe(200);
     expect((prefix.body as Buffer).equals((full.body as Buffer).subarray(0, 5 * 32))).toBe(true);
   });
@@ -153,7 +153,7 @@ describe('transparency log: C2SP tlog-tiles', () => {
   it('rebuilds inclusion proofs from tiles alone, equal to the log’s and verifying against the checkpoint', async () => {
     const fetched: string[] = [];
     const reader = httpReader(BigInt(ENTRIES), fetched);
-    const res = await http.get('/api/v2/checkpoint');
+    const res = await http.get('/api/v1/log/checkpoint');
     const { checkpoint } = openCheckpoint(res.text, [noteVerifierOf(logKey, KEY_NAME)]);
     expect(hex(await reader.rootHash())).toBe(hex(checkpoint.rootHash));
 
@@ -199,7 +199,7 @@ describe('transparency log: C2SP tlog-tiles', () => {
   it('detects a tampered tile: the rebuilt proof no longer leads to the checkpoint root', async () => {
     const reader = new TileReader(BigInt(ENTRIES), async (level, index, width) => {
       const tile = Buffer.from(
-        (await getBytes(`/api/v2/${formatTilePath(level, index, width)}`)).body as Buffer,
+        (await getBytes(`/api/v1/log/${formatTilePath(level, index, width)}`)).body as Buffer,
       );
       if (level === 1) tile[0]! ^= 1;
       return tile;
@@ -214,21 +214,21 @@ describe('transparency log: C2SP tlog-tiles', () => {
   });
 
   it('serves entry bundles holding exactly the canonical bodies, whose hashes are the level-0 tiles', async () => {
-    const res = await getBytes('/api/v2/tile/entries/000');
+    const res = await getBytes('/api/v1/log/tile/entries/000');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/octet-stream');
     expect(res.headers['cache-control']).toBe(IMMUTABLE);
     const first = decodeEntryBundle(res.body as Buffer, 256);
     expect(first.map(hex)).toEqual(bodies.slice(0, 256).map(hex));
 
-    const rest = await getBytes(`/api/v2/tile/entries/001.p/${PARTIAL}`);
+    const rest = await getBytes(`/api/v1/log/tile/entries/001.p/${PARTIAL}`);
     expect(rest.status).toBe(200);
     const second = decodeEntryBundle(rest.body as Buffer, PARTIAL);
     expect(second.map(hex)).toEqual(bodies.slice(256).map(hex));
 
     const tiles = Buffer.concat([
-      (await getBytes('/api/v2/tile/0/000')).body as Buffer,
-      (await getBytes(`/api/v2/tile/0/001.p/${PARTIAL}`)).body as Buffer,
+      (await getBytes('/api/v1/log/tile/0/000')).body as Buffer,
+      (await getBytes(`/api/v1/log/tile/0/001.p/${PARTIAL}`)).body as Buffer,
     ]);
     const bundled = [...first, ...second];
     bundled.forEach((body, i) =>
@@ -269,7 +269,7 @@ describe('transparency log: C2SP tlog-tiles', () => {
       `tile/entries/001.p/${PARTIAL + 1} is not part of the tree at its checkpointed size ${ENTRIES}`,
     ],
   ])('answers 404 for %s, beyond the checkpoint', async (path, message) => {
-    const res = await http.get(`/api/v2/${path}`);
+    const res = await http.get(`/api/v1/log/${path}`);
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ code: 404, message });
   });
@@ -293,13 +293,26 @@ describe('transparency log: C2SP tlog-tiles', () => {
       "invalid tile path 'tile/00/000': level '00' must be 'entries' or a decimal 0..63 without leading zeros",
     ],
   ])('answers 404 for the malformed path %s', async (path, message) => {
-    const res = await http.get(`/api/v2/${path}`);
+    const res = await http.get(`/api/v1/log/${path}`);
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ code: 404, message });
   });
 
+  it.each(['/api/v2/checkpoint', '/api/v2/tile/0/000', '/api/v2/tile/entries/001.p/1'])(
+    'keeps %s, a Rekor v2 path, free of the v1 tree (404 naming the new mounts)',
+    async (path) => {
+      const res = await http.get(path);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({
+        code: 404,
+        message:
+          "/api/v2/checkpoint and /api/v2/tile/ are reserved for the Rekor v2 log; the Rekor v1 tree's tiles are under /api/v1/log/, the CT tree's under /ct/",
+      });
+    },
+  );
+
   it('serves the same checkpoint and tiles under /api/v2/trees/<treeID>/', async () => {
-    const active = await http.get('/api/v2/checkpoint');
+    const active = await http.get('/api/v1/log/checkpoint');
     const byTree = await http.get(`/api/v2/trees/${treeID}/checkpoint`);
     expect(byTree.status).toBe(200);
     expect(byTree.headers['content-type']).toBe('text/plain; charset=utf-8');
@@ -324,8 +337,8 @@ describe('transparency log: C2SP tlog-tiles', () => {
   });
 
   it('keeps served tiles unchanged as the log grows, and serves the wider tile once checkpointed', async () => {
-    const before = await getBytes(`/api/v2/tile/0/001.p/${PARTIAL}`);
-    const bundleBefore = await getBytes(`/api/v2/tile/entries/001.p/${PARTIAL}`);
+    const before = await getBytes(`/api/v1/log/tile/0/001.p/${PARTIAL}`);
+    const bundleBefore = await getBytes(`/api/v1/log/tile/entries/001.p/${PARTIAL}`);
     const signed = await signedHashedRekord(fx.pki, Buffer.from('one more'));
     const created = await http.post('/api/v1/log/entries').send(signed.proposed);
     expect(created.status).toBe(201);
@@ -334,19 +347,19 @@ describe('transparency log: C2SP tlog-tiles', () => {
       'base64',
     );
 
-    const after = await getBytes(`/api/v2/tile/0/001.p/${PARTIAL}`);
+    const after = await getBytes(`/api/v1/log/tile/0/001.p/${PARTIAL}`);
     expect((after.body as Buffer).equals(before.body as Buffer)).toBe(true);
-    const bundleAfter = await getBytes(`/api/v2/tile/entries/001.p/${PARTIAL}`);
+    const bundleAfter = await getBytes(`/api/v1/log/tile/entries/001.p/${PARTIAL}`);
     expect((bundleAfter.body as Buffer).equals(bundleBefore.body as Buffer)).toBe(true);
 
-    const wider = await getBytes(`/api/v2/tile/0/001.p/${PARTIAL + 1}`);
+    const wider = await getBytes(`/api/v1/log/tile/0/001.p/${PARTIAL + 1}`);
     expect(wider.status).toBe(200);
     expect((wider.body as Buffer).subarray(0, 32 * PARTIAL).equals(before.body as Buffer)).toBe(
       true,
     );
     expect(hex((wider.body as Buffer).subarray(32 * PARTIAL))).toBe(hex(hashLeaf(body)));
 
-    const { checkpoint } = openCheckpoint((await http.get('/api/v2/checkpoint')).text, [
+    const { checkpoint } = openCheckpoint((await http.get('/api/v1/log/checkpoint')).text, [
       noteVerifierOf(logKey, KEY_NAME),
     ]);
     expect(checkpoint.treeSize).toBe(BigInt(ENTRIES + 1));

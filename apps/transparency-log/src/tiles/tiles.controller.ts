@@ -4,17 +4,28 @@ import { encodeEntryBundle, parseTilePath, TILE_WIDTH, tileWidth } from '@app/me
 import { parseIndex } from '../entries/entries.controller';
 import { EntriesService } from '../entries/entries.service';
 import { LogError } from '../errors';
-import type { LogTree } from '../tree/tree.entities';
+import type { LogTree, TreePurpose } from '../tree/tree.entities';
 import { TreeRepository } from '../tree/tree.repository';
 import { TreesService } from '../tree/trees.service';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
- * C2SP tlog-tiles read API, for the active tree under `/api/v2` and for any tree under
- * `/api/v2/trees/<treeID>`. Tiles and bundles never change once served, the checkpoint does.
+ * Where each personality's active tree is mounted: a C2SP tlog-tiles client given `<base><prefix>`
+ * reads `checkpoint` and `tile/...` under it. The bare `/api/v2/checkpoint` and `/api/v2/tile/...`
+ * are Rekor v2's (rekor-tiles serves its own log there), so no v1 tree is served on them.
  */
-@Controller('api/v2')
+export const TILE_MOUNTS = { artifact: '/api/v1/log/', ct: '/ct/' } as const satisfies Record<
+  TreePurpose,
+  string
+>;
+
+/**
+ * C2SP tlog-tiles read API: for the active tree of each personality under its own prefix
+ * ({@link TILE_MOUNTS}), and for any tree under `/api/v2/trees/<treeID>`. Tiles and bundles never
+ * change once served, the checkpoint does.
+ */
+@Controller()
 export class TilesController {
   constructor(
     private readonly trees: TreesService,
@@ -22,22 +33,40 @@ export class TilesController {
     private readonly entries: EntriesService,
   ) {}
 
-  @Get('checkpoint')
-  activeCheckpoint(@Res() res: Response): Promise<void> {
-    return this.checkpoint(this.trees.active, res);
+  @Get('api/v1/log/checkpoint')
+  rekorCheckpoint(@Res() res: Response): Promise<void> {
+    return this.checkpoint(this.trees.activeOf('artifact'), res);
   }
 
-  @Get('tile/*path')
-  activeTile(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.tile(this.trees.active, req.path.slice('/api/v2/'.length), res);
+  @Get('api/v1/log/tile/*path')
+  rekorTile(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.mounted('artifact', req, res);
   }
 
-  @Get('trees/:treeId/checkpoint')
+  @Get('ct/checkpoint')
+  ctCheckpoint(@Res() res: Response): Promise<void> {
+    return this.checkpoint(this.trees.activeOf('ct'), res);
+  }
+
+  @Get('ct/tile/*path')
+  ctTile(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.mounted('ct', req, res);
+  }
+
+  @Get(['api/v2/checkpoint', 'api/v2/tile/*path'])
+  rekorV2(): never {
+    throw new LogError(
+      'NOT_FOUND',
+      `/api/v2/checkpoint and /api/v2/tile/ are reserved for the Rekor v2 log; the Rekor v1 tree's tiles are under ${TILE_MOUNTS.artifact}, the CT tree's under ${TILE_MOUNTS.ct}`,
+    );
+  }
+
+  @Get('api/v2/trees/:treeId/checkpoint')
   async treeCheckpoint(@Param('treeId') treeId: string, @Res() res: Response): Promise<void> {
     return this.checkpoint(await this.entries.tree(parseIndex('treeId', treeId)), res);
   }
 
-  @Get('trees/:treeId/tile/*path')
+  @Get('api/v2/trees/:treeId/tile/*path')
   async treeTile(
     @Param('treeId') treeId: string,
     @Req() req: Request,
@@ -45,6 +74,11 @@ export class TilesController {
   ): Promise<void> {
     const tree = await this.entries.tree(parseIndex('treeId', treeId));
     return this.tile(tree, req.path.slice(`/api/v2/trees/${treeId}/`.length), res);
+  }
+
+  private mounted(purpose: TreePurpose, req: Request, res: Response): Promise<void> {
+    const tree = this.trees.activeOf(purpose);
+    return this.tile(tree, req.path.slice(TILE_MOUNTS[purpose].length), res);
   }
 
   private async checkpoint(tree: LogTree, res: Response): Promise<void> {
