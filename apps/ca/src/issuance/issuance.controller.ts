@@ -3,6 +3,7 @@ import { certificatesToPem } from '@app/signing';
 import { OidcVerifier } from '../identity';
 import { CaChainService } from '../keys/ca-chain.service';
 import { IssuanceService } from './issuance.service';
+import { parseSigningCertRequest } from './signing-cert.request';
 
 /** Fulcio v2 REST API (the grpc-gateway JSON form sigstore-js speaks). */
 @Controller('api/v2')
@@ -21,7 +22,8 @@ export class IssuanceController {
     @Ip() clientAddress: string,
   ): Promise<{ signedCertificateEmbeddedSct: { chain: { certificates: string[] } } }> {
     const bearer = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
-    const certificates = await this.issuance.issue(body, { bearerToken: bearer, clientAddress });
+    const request = parseSigningCertRequest(body, bearer);
+    const certificates = await this.issuance.issue(request, { clientAddress });
     return { signedCertificateEmbeddedSct: { chain: { certificates } } };
   }
 

@@ -11,15 +11,16 @@ import { parseCsr } from './csr';
 import { CtClient } from './ct-client';
 import { insertIssuance } from './issuance.repository';
 import { RateLimiter } from './rate-limiter';
+import type { SigningCertRequest } from './signing-cert.request';
 
 /** What the caller knows about the HTTP request besides its body. */
 export interface RequestContext {
-  bearerToken?: string;
   clientAddress?: string;
 }
 
 /**
- * Fulcio's CreateSigningCertificate: verify the OIDC token, the proof of possession (or CSR),
+ * Fulcio's CreateSigningCertificate, for a request checked for shape at the edge
+ * ({@link SigningCertRequest}): verify the OIDC token, the proof of possession (or CSR),
  * the IAM rules, then issue a short-lived certificate and record the issuance. A request that
  * fails at any step writes nothing.
  */
@@ -42,49 +43,17 @@ export class IssuanceService {
     this.perClient = new RateLimiter(config.ca.rateLimitPerClient);
   }
 
-  async issue(body: unknown, context: RequestContext): Promise<string[]> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new CaError('INVALID_REQUEST', 'request body must be a JSON object');
-    }
-    const request = body as {
-      credentials?: { oidcIdentityToken?: unknown };
-      publicKeyRequest?: { publicKey?: { content?: unknown }; proofOfPossession?: unknown };
-      certificateSigningRequest?: unknown;
-    };
-    const token = request.credentials?.oidcIdentityToken ?? context.bearerToken;
-    if (typeof token !== 'string' || token === '') {
-      throw new CaError(
-        'INVALID_REQUEST',
-        'credentials.oidcIdentityToken (or an Authorization: Bearer header) is required',
-      );
-    }
-    if (
-      (request.publicKeyRequest === undefined) ===
-      (request.certificateSigningRequest === undefined)
-    ) {
-      throw new CaError(
-        'INVALID_REQUEST',
-        'exactly one of publicKeyRequest or certificateSigningRequest is required',
-      );
-    }
+  async issue(request: SigningCertRequest, context: RequestContext): Promise<string[]> {
     this.limit(this.perClient, `client ${context.clientAddress ?? 'unknown'}`);
 
-    const principal = await this.verifier.verify(token);
+    const principal = await this.verifier.verify(request.token);
     this.limit(this.perIdentity, `identity ${principal.san.value}`);
     const { key, algorithm } =
-      request.publicKeyRequest !== undefined
-        ? parseClientKey(
-            request.publicKeyRequest.publicKey?.content,
-            'publicKeyRequest.publicKey.content',
-          )
-        : await parseCsr(request.certificateSigningRequest);
-    if (request.publicKeyRequest !== undefined) {
-      verifyProofOfPossession(
-        key,
-        algorithm,
-        principal.challenge,
-        request.publicKeyRequest.proofOfPossession,
-      );
+      request.kind === 'publicKey'
+        ? parseClientKey(request.publicKey, 'publicKeyRequest.publicKey.content')
+        : await parseCsr(request.csr);
+    if (request.kind === 'publicKey') {
+      verifyProofOfPossession(key, algorithm, principal.challenge, request.proofOfPossession);
     }
     const decision = await this.policy.authorize({
       issuer: principal.issuer,
