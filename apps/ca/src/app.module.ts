@@ -1,10 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ConfigError, PlatformModule, type SignetConfig } from '@app/platform';
+import { PlatformModule, type SignetConfig } from '@app/platform';
 import { migrations } from '../../../migrations';
 import { caEntities } from './entities';
 import { caErrorFilter } from './http/ca-error.filter';
-import { OidcVerifier, parseIssuers } from './identity';
+import { CA_FILE_SETTINGS, parseCaFileSettings } from './config/ca.config';
+import { OidcVerifier } from './identity';
 import { IssuanceController } from './issuance/issuance.controller';
 import { CtClient } from './issuance/ct-client';
 import { IssuanceService } from './issuance/issuance.service';
@@ -21,12 +22,8 @@ export const CA_BODY_LIMIT = 64 * 1024;
 @Module({})
 export class CaModule {
   static forRoot(config: SignetConfig): DynamicModule {
-    let issuers;
-    try {
-      issuers = parseIssuers(config.file.issuers ?? []);
-    } catch (err) {
-      throw new ConfigError([`SIGNET_CONFIG: ${(err as Error).message}`]);
-    }
+    // Every SIGNET_CONFIG section, parsed before Nest builds anything: one error naming each field.
+    const settings = parseCaFileSettings(config);
     return {
       module: CaModule,
       imports: [
@@ -34,7 +31,8 @@ export class CaModule {
       ],
       controllers: [IssuanceController, TrustedRootController, TufController],
       providers: [
-        { provide: OidcVerifier, useValue: new OidcVerifier(issuers) },
+        { provide: CA_FILE_SETTINGS, useValue: settings },
+        { provide: OidcVerifier, useValue: new OidcVerifier([...settings.issuers]) },
         {
           provide: POLICY_LIMITS,
           useValue: {

@@ -7,10 +7,9 @@ import {
 } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import {
-  ConfigError,
   createOnce,
   developmentSigner,
   openSigner,
@@ -28,6 +27,7 @@ import {
   type Signer,
   verifyChain,
 } from '@app/signing';
+import { CA_FILE_SETTINGS, type CaFileSettings } from '../config/ca.config';
 
 /**
  * The CA's issuing key and certificate chain: from CA_KEY + CA_CHAIN, or (development) a root and
@@ -48,6 +48,7 @@ export class CaChainService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(SIGNET_CONFIG) private readonly config: SignetConfig,
     private readonly dataSource: DataSource,
+    @Inject(CA_FILE_SETTINGS) private readonly settings: Pick<CaFileSettings, 'retiredChainFiles'>,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -78,7 +79,7 @@ export class CaChainService implements OnModuleInit, OnModuleDestroy {
     this.currentDer = Object.freeze(this.current.map((c) => c.der));
     this.currentPem = Object.freeze(this.current.map((c) => certificatesToPem([c.der])));
     this.retired = await Promise.all(
-      retiredChainFiles(this.config).map(async (file) =>
+      this.settings.retiredChainFiles.map(async (file) =>
         certificatesFromPem(await readFile(file, 'utf8')).map((der) => parseCertificate(der)),
       ),
     );
@@ -132,20 +133,6 @@ export class CaChainService implements OnModuleInit, OnModuleDestroy {
       );
     }
   }
-}
-
-/** `ca.retiredChains` of SIGNET_CONFIG: PEM files (issuing certificate first), resolved beside the file. */
-function retiredChainFiles(config: SignetConfig): string[] {
-  const section = config.file.ca as { retiredChains?: unknown } | undefined;
-  const files = section?.retiredChains ?? [];
-  if (
-    !Array.isArray(files) ||
-    !files.every((f): f is string => typeof f === 'string' && f !== '')
-  ) {
-    throw new ConfigError(['SIGNET_CONFIG: ca.retiredChains must be a list of PEM file paths']);
-  }
-  const base = config.configFile === undefined ? process.cwd() : dirname(config.configFile);
-  return files.map((f) => resolve(base, f));
 }
 
 /** A development root (10 years) and intermediate, created once, shared by every CA process. */

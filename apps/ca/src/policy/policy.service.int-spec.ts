@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { ConfigError, type SignetConfig } from '@app/platform';
 import type { TestDatabase } from '../../../../test/support/database';
 import type { PolicyLimits, PolicyRequest } from './evaluate';
+import { parseCaFileSettings } from '../config/ca.config';
 import { PolicyError } from './policy.error';
 import { PolicyService } from './policy.service';
 import { RulesRepository } from './rules.repository';
@@ -13,7 +14,10 @@ const LOCAL = 'http://127.0.0.1:8089';
 const GITHUB = 'https://token.actions.githubusercontent.com';
 const WORKFLOW = 'https://github.com/acme/app/.github/workflows/release.yml';
 
-const config = (rules: unknown) => ({ file: { rules } }) as unknown as SignetConfig;
+const config = (rules: unknown) =>
+  ({ file: { rules }, ca: { maxCertificateLifetimeSeconds: 3600 } }) as unknown as SignetConfig;
+/** The rules as the CA module hands them over, parsed before Nest starts. */
+const parsed = (rules: unknown) => ({ rules: parseCaFileSettings(config(rules)).rules });
 
 const RULES = [
   {
@@ -50,7 +54,7 @@ describe(PolicyService.name, () => {
   let repo: RulesRepository;
 
   const boot = async (rules: unknown, limits = LIMITS) => {
-    const service = new PolicyService(repo, config(rules), limits);
+    const service = new PolicyService(repo, parsed(rules), limits);
     await service.onModuleInit();
     return service;
   };
@@ -124,9 +128,9 @@ describe(PolicyService.name, () => {
     expect(await service.authorize(aliceRequest)).toMatchObject({ ruleName: 'alice' });
   });
 
-  it('refuses a bad rules section at construction, before any sync', async () => {
+  it('refuses a bad rules section before the service is built, so nothing is synced', async () => {
     const build = () =>
-      new PolicyService(repo, config([{ ...RULES[1], certificateLifetime: '2h' }]), LIMITS);
+      new PolicyService(repo, parsed([{ ...RULES[1], certificateLifetime: '2h' }]), LIMITS);
     expect(build).toThrow(ConfigError);
     expect(build).toThrow(
       'SIGNET_CONFIG: rules[0].certificateLifetime: 2h exceeds the instance maximum of 1h',

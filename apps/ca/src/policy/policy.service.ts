@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
+import { CA_FILE_SETTINGS, type CaFileSettings } from '../config/ca.config';
 import { evaluate, type PolicyLimits, type PolicyRequest } from './evaluate';
 import { PolicyError } from './policy.error';
-import { parseRules, type RuleSpec } from './rules.config';
+import type { RuleSpec } from './rules.config';
 import { RulesRepository } from './rules.repository';
 
 /** Injection token of the instance's {@link PolicyLimits}. */
@@ -23,15 +23,15 @@ export interface Authorization {
 @Injectable()
 export class PolicyService implements OnModuleInit {
   private readonly logger = new Logger(PolicyService.name);
-  private readonly specs: RuleSpec[];
+  private readonly specs: readonly RuleSpec[];
 
+  /** `settings.rules` were parsed before Nest started (`parseCaFileSettings`). */
   constructor(
     private readonly rules: RulesRepository,
-    @Inject(SIGNET_CONFIG) config: SignetConfig,
+    @Inject(CA_FILE_SETTINGS) settings: Pick<CaFileSettings, 'rules'>,
     @Inject(POLICY_LIMITS) private readonly limits: PolicyLimits,
   ) {
-    // Parsed here, so a bad `rules:` section stops the app before it touches the database.
-    this.specs = parseRules(config.file.rules, limits.maxLifetimeSeconds);
+    this.specs = settings.rules;
   }
 
   async onModuleInit(): Promise<void> {
