@@ -1,29 +1,67 @@
 // Lint: typescript-eslint type-checked rules, plus the project's import boundaries
-// (../shared/CONVENTIONS.md): pure libs never import Nest or TypeORM; apps never import each other.
+// (../shared/CONVENTIONS.md): pure libs never import Nest or TypeORM; apps never import each other;
+// development and test tools (libs/devkit, test/) stay out of the servers and the production libs.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 const apps = ['ca', 'transparency-log', 'cli', 'stack'];
+// Test code: may use the test helpers (@app/testing) and is never part of the build.
+const testFiles = [
+  '**/*.spec.ts',
+  '**/*.int-spec.ts',
+  '**/*.e2e-spec.ts',
+  '**/testing.ts',
+  '**/testing/**',
+  'test/**',
+];
 const frameworkImports = [
   {
     group: ['@nestjs/*', 'typeorm', 'typeorm/*', 'pg', 'express'],
     message: 'Pure libs stay free of Nest, TypeORM and the database.',
   },
 ];
+// By alias (`apps/x/...`) or by a relative path that climbs into another app (`../../../x/src/...`).
 const appImports = (self) =>
   apps
     .filter((a) => a !== self)
     .map((a) => ({
-      group: [`**/apps/${a}/**`, `apps/${a}/**`],
-      message: 'Apps never import each other: talk over HTTP.',
+      group: [`**/apps/${a}/**`, `apps/${a}/**`, `**/${a}/src`, `**/${a}/src/**`],
+      message: 'Apps never import each other: talk over HTTP, or share code through a lib.',
     }));
+const anyApp = [
+  {
+    group: ['**/apps/**', 'apps/**'],
+    message: 'Migrations sit below the apps: they never import app code.',
+  },
+];
 const libsByPath = [
   {
     group: ['**/libs/*/src', '**/libs/*/src/**'],
     message: 'Import libs through their @app/<lib> alias.',
   },
 ];
+const testByPath = [
+  {
+    group: ['**/test/**', '**/test'],
+    message: 'Import the test helpers through @app/testing/<helper>, never test/ by path.',
+  },
+];
+const devkit = [
+  {
+    group: ['@app/devkit', '@app/devkit/*'],
+    message:
+      'libs/devkit is NOT FOR PRODUCTION (token-minting OIDC issuer, embedded Postgres, process ' +
+      'spawners): the servers and production libs never import it; tests reach it through @app/testing.',
+  },
+];
+const testHelpers = [
+  {
+    group: ['@app/testing', '@app/testing/*'],
+    message: 'The test helpers are for tests: they are not built.',
+  },
+];
+const restrict = (...patterns) => ['error', { patterns: patterns.flat() }];
 
 export default tseslint.config(
   {
@@ -67,16 +105,90 @@ export default tseslint.config(
     ],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
+  // One no-restricted-imports entry per area (a later entry for the same file would replace,
+  // not extend, an earlier one).
   {
     files: ['libs/merkle/**/*.ts', 'libs/signing/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [...frameworkImports, ...libsByPath] }],
+      'no-restricted-imports': restrict(frameworkImports, libsByPath, testByPath, devkit),
     },
+  },
+  {
+    files: ['libs/platform/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict(libsByPath, testByPath, devkit) },
+  },
+  {
+    files: ['libs/devkit/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict(libsByPath, testByPath) },
   },
   ...apps.map((a) => ({
     files: [`apps/${a}/**/*.ts`],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...appImports(a), ...libsByPath] }] },
+    rules: {
+      'no-restricted-imports': restrict(
+        appImports(a),
+        libsByPath,
+        testByPath,
+        a === 'ca' || a === 'transparency-log' ? devkit : [],
+      ),
+    },
   })),
+  {
+    files: ['migrations/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict(anyApp, libsByPath, testByPath, devkit) },
+  },
+  // A second import rule (the typescript-eslint twin, so that it adds to the areas' rule above):
+  // production code never imports the test helpers, and controllers never import repositories.
+  {
+    files: ['**/*.ts'],
+    ignores: testFiles,
+    rules: { '@typescript-eslint/no-restricted-imports': restrict(testHelpers) },
+  },
+  {
+    files: ['**/*.controller.ts'],
+    // Known exceptions, removed when the log's controllers lose TreeRepository
+    // (design/restructure.md §4.3 item 4).
+    ignores: [
+      ...testFiles,
+      'apps/transparency-log/src/proofs/log.controller.ts',
+      'apps/transparency-log/src/search/search.controller.ts',
+      'apps/transparency-log/src/tiles/tiles.controller.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(testHelpers, [
+        {
+          group: ['**/*.repository'],
+          message: 'Controllers only delegate: inject a service, not a repository.',
+        },
+      ]),
+    },
+  },
+  {
+    // Configuration is read once, validated, at boot (libs/platform/src/config, the apps' config/).
+    files: ['**/*.ts'],
+    ignores: [
+      ...testFiles,
+      '**/config/**',
+      // The CLI's single entry point for its environment: commands get it through CliContext.
+      'apps/cli/src/cli/context.ts',
+      // npm start: hands its own environment (plus DATABASE_URL) to the CA and log it spawns.
+      'apps/stack/src/main.ts',
+      // Development tools (demo, process spawners, bench, tools/) pass PATH and HOME to children.
+      'apps/cli/src/demo/**',
+      'libs/devkit/**',
+      'bench/**',
+      'tools/**',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through the validated config (libs/platform/src/config).',
+        },
+      ],
+    },
+  },
   {
     files: [
       '**/*.spec.ts',

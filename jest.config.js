@@ -9,8 +9,10 @@ const common = {
   transform: { '^.+\\.ts$': tsJest },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@app/(merkle|signing|platform)$': '<rootDir>/libs/$1/src',
-    '^@app/(merkle|signing|platform)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@app/(merkle|signing|platform|devkit)$': '<rootDir>/libs/$1/src',
+    '^@app/(merkle|signing|platform|devkit)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    // The test helpers (test/support), never part of the build.
+    '^@app/testing/(.*)$': '<rootDir>/test/support/$1',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/'],
   // Not in the OS temp dir: tools/test/jest.js gives each run a temp dir that must end empty.

@@ -3,7 +3,7 @@ import {
   type MigrationHarness,
   openMigrationHarness,
   type TestDatabase,
-} from '../test/support/database';
+} from '@app/testing/database';
 import { HashSearchIndexKeys1795410000000 } from './1795410000000-HashSearchIndexKeys';
 
 describe(HashSearchIndexKeys1795410000000.name, () => {

@@ -3,7 +3,7 @@ import {
   type MigrationHarness,
   openMigrationHarness,
   type TestDatabase,
-} from '../test/support/database';
+} from '@app/testing/database';
 import { SearchIndexKeyArrays1795420000000 } from './1795420000000-SearchIndexKeyArrays';
 
 const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest();

@@ -1,5 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-import { type MigrationHarness, openMigrationHarness } from '../test/support/database';
+import { type MigrationHarness, openMigrationHarness } from '@app/testing/database';
 import { DeflateEntryBodies1795430000000 } from './1795430000000-DeflateEntryBodies';
 
 const INSERT = `INSERT INTO log_tree (id, purpose, origin, public_key, log_id, index_offset, active)

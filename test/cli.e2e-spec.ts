@@ -7,7 +7,7 @@ import { bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import * as sigstore from 'sigstore';
-import { freePort } from '@app/platform/database/embedded-postgres';
+import { freePort } from '@app/devkit';
 import { ALICE, useCliStack } from './support/cli-stack';
 import type { CliRun } from './support/processes';
 

@@ -2,7 +2,7 @@
    signing key: 2,000 concurrent appends spread over them must form one gap-free tree whose
    every checkpoint is signed and consistent with the next. Needs `npm run build`. */
 import type { LogEntryBody as Entry } from '../apps/transparency-log/src/entries/log-entry.view';
-import { freePort } from '@app/platform/database/embedded-postgres';
+import { freePort } from '@app/devkit';
 import {
   hashLeaf,
   rootFromLeafHashes,

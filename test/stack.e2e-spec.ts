@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort } from '@app/platform/database/embedded-postgres';
+import { freePort } from '@app/devkit';
 import { createTestDatabase } from './support/database';
 import { findProcesses, spawnBuilt, waitFor, waitForOutput } from './support/processes';
 import { tempDirs } from './support/temp-dir';

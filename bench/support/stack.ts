@@ -8,8 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { stringify } from 'yaml';
-import { freePort, startEmbeddedPostgres } from '@app/platform/database/embedded-postgres';
-import { type LocalOidcIssuer, startOidcIssuer } from '@app/platform/oidc/local-issuer';
+import {
+  freePort,
+  type LocalOidcIssuer,
+  startEmbeddedPostgres,
+  startOidcIssuer,
+} from '@app/devkit';
 import { type CpuCounters, processTreeCpuMs, selfCpuMs } from './cpu';
 import { progress } from './figures';
 

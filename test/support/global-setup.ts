@@ -3,8 +3,9 @@
    then clones it (test/support/database.ts), so files never share state. */
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+// Relative paths: Jest loads globalSetup without its moduleNameMapper, so @app/* aliases fail here.
 import { dataSourceOptions, runMigrations } from '../../libs/platform/src/database/data-source';
-import { startEmbeddedPostgres } from '../../libs/platform/src/database/embedded-postgres';
+import { startEmbeddedPostgres } from '../../libs/devkit/src/embedded-postgres';
 import { migrations } from '../../migrations';
 import globalTeardown from './global-teardown';
 import { state, withDatabase } from './state';

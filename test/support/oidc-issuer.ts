@@ -1,3 +1,3 @@
-/* The loopback OIDC issuer of the tests lives in libs/platform so that the demo and the bench
-   share it; the CA's unit tests import it from here. */
-export * from '@app/platform/oidc/local-issuer';
+/* The loopback OIDC issuer of the tests lives in libs/devkit so that the demo and the bench share
+   it; the CA's unit tests, which lint keeps from importing @app/devkit, reach it from here. */
+export * from '@app/devkit/local-oidc-issuer';

@@ -1,8 +1,8 @@
 /* Child processes for the end-to-end tests: the built entry points (shared with `npm run demo`)
    and polling their HTTP endpoints. */
-import type { Spawned } from '@app/platform/process/built';
+import type { Spawned } from '@app/devkit/built-processes';
 
-export * from '@app/platform/process/built';
+export * from '@app/devkit/built-processes';
 
 /** Polls `url` until it answers with `status`, or throws after `timeoutMs`. */
 export async function waitFor(

@@ -2,7 +2,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CaModule } from '../../apps/ca/src/app.module';
 import { TransparencyLogModule } from '../../apps/transparency-log/src/app.module';
-import { freePort } from '../../libs/platform/src/database/embedded-postgres';
+import { freePort } from '@app/devkit';
 import { bootApp, testConfig } from './apps';
 import { caFixture, type CaFixture } from './ca-fixtures';
 import { createTestDatabase, type TestDatabase } from './database';

@@ -1,4 +1,4 @@
-import type { EmbeddedPostgres } from '../../libs/platform/src/database/embedded-postgres';
+import type { EmbeddedPostgres } from '../../libs/devkit/src/embedded-postgres';
 
 /** Shared between global setup and teardown (same process). */
 export const state: { embedded?: EmbeddedPostgres; dataDir?: string; template?: string } = {};

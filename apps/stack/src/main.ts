@@ -5,10 +5,7 @@ import exitHook from 'async-exit-hook';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { configOrExit, dataSourceOptions, runMigrations } from '@app/platform';
-import {
-  startEmbeddedPostgres,
-  type EmbeddedPostgres,
-} from '@app/platform/database/embedded-postgres';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@app/devkit';
 import { migrations } from '../../../migrations';
 import { Supervisor } from './supervisor';
 

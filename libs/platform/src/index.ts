@@ -1,4 +1,5 @@
 export * from './config/config';
+export * from './config/config-or-exit';
 export * from './config/config.token';
 export * from './config/env.schema';
 export * from './config/field-path';

@@ -1,4 +1,4 @@
-import { startOidcIssuer, type LocalOidcIssuer } from '../../../../test/support/oidc-issuer';
+import { startOidcIssuer, type LocalOidcIssuer } from '@app/testing/oidc-issuer';
 import type { IssuerConfig } from './issuer-config';
 import { OidcVerifier } from './oidc-verifier';
 import { githubClaims, githubExtensions, gitlabClaims } from './testing/ci-claims';

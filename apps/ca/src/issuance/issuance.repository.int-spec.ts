@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@app/platform';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@app/testing/database';
 import { IssuanceRecord } from './issuance.entities';
 import { insertIssuance, type NewIssuance } from './issuance.repository';
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ConfigError, type SignetConfig } from '@app/platform';
-import type { TestDatabase } from '../../../../test/support/database';
+import type { TestDatabase } from '@app/testing/database';
 import type { PolicyLimits, PolicyRequest } from './evaluate';
 import { parseCaFileSettings } from '../config/ca.config';
 import { PolicyError } from './policy.error';

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { schemaDrift } from '@app/platform';
-import type { TestDatabase } from '../../../../test/support/database';
+import type { TestDatabase } from '@app/testing/database';
 import type { RuleSpec } from './rules.config';
 import { RulesRepository } from './rules.repository';
 import { iamRuleTableSql, openRulesDatabase } from './testing';

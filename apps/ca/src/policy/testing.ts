@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@app/platform';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@app/testing/database';
 import { IamRule } from './rule.entity';
 
 /** The statements of the `-- migration:` block at the top of rule.entity.ts. */

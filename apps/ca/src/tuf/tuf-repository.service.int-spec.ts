@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ConfigError, dataSourceOptions, loadConfig } from '@app/platform';
 import { parseTufRoot, verifyTufRootHistory } from '@app/signing';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
-import { tempDirs } from '../../../../test/support/temp-dir';
-import { tuf } from '../../../cli/src/tuf/tuf-root';
+import { createTestDatabase, type TestDatabase } from '@app/testing/database';
+import { signet } from '@app/testing/signet-cli';
+import { tempDirs } from '@app/testing/temp-dir';
 import type { TrustedRootService } from '../trust/trusted-root.service';
 import {
   SIGNING_CONFIG_TARGET,
@@ -163,7 +163,7 @@ describe(TufRepositoryService.name, () => {
 
   it('runs on a root history signed offline by signet tuf init and refuses broken ones at boot', async () => {
     const dir = join(dataDir, 'offline');
-    await tuf(['init', '--out', dir], () => undefined);
+    await signet(['tuf', 'init', '--out', dir]);
     const env = {
       CA_TUF_KEY: join(dir, 'online-key.pem'),
       CA_TUF_KEY_PASSPHRASE_FILE: join(dir, 'passphrase'),
@@ -174,7 +174,7 @@ describe(TufRepositoryService.name, () => {
     expect((await walk(service)).target).toEqual(content);
 
     // An online key the root does not list.
-    await tuf(['init', '--out', join(dataDir, 'other')], () => undefined);
+    await signet(['tuf', 'init', '--out', join(dataDir, 'other')]);
     await expect(
       boot({
         ...env,
@@ -202,7 +202,7 @@ describe(TufRepositoryService.name, () => {
 
   it('refuses an expired root', async () => {
     const dir = join(dataDir, 'offline');
-    await tuf(['init', '--out', dir, '--days', '1'], () => undefined);
+    await signet(['tuf', 'init', '--out', dir, '--days', '1']);
     const realNow = Date.now;
     Date.now = () => realNow() + 2 * 86_400_000;
     try {

@@ -7,7 +7,7 @@ import {
   parseCertificate,
   verifyChain,
 } from '@app/signing';
-import { tempDirs } from '../../../../test/support/temp-dir';
+import { tempDirs } from '@app/testing/temp-dir';
 import { usageError } from '../cli/exit-codes';
 import { caInit } from './ca-init';
 

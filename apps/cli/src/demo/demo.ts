@@ -6,17 +6,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort } from '@app/platform/database/embedded-postgres';
-import { type LocalOidcIssuer, startOidcIssuer } from '@app/platform/oidc/local-issuer';
 import {
   type CliRun,
   findProcesses,
+  freePort,
+  type LocalOidcIssuer,
   runBuilt,
   type Spawned,
   spawnBuilt,
+  startOidcIssuer,
   stopSpawned,
   waitForOutput,
-} from '@app/platform/process/built';
+} from '@app/devkit';
 
 const SIGNER = 'release-bot@demo.example';
 const INTRUDER = 'intruder@demo.example';

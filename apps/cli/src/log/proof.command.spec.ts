@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashLeaf, MemoryTree } from '@app/merkle';
 import { generateKeyPair, KeyObjectSigner, publicKeyToDer, signCheckpoint } from '@app/signing';
-import { tempDirs } from '../../../../test/support/temp-dir';
+import { tempDirs } from '@app/testing/temp-dir';
 import { recordingContext } from '../cli/testing';
 import { logProof } from './proof.command';
 

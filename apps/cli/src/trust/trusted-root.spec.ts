@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tempDirs } from '../../../../test/support/temp-dir';
+import { tempDirs } from '@app/testing/temp-dir';
 import { recordingContext } from '../cli/testing';
 import { loadTrustedRoot, parseTrustedRoot, trustedRootCachePath } from './trusted-root';
 

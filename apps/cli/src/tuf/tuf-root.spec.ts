@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileSigner, parseTufRoot, tufKeyOf, verifyTufRootHistory } from '@app/signing';
-import { tempDirs } from '../../../../test/support/temp-dir';
+import { tempDirs } from '@app/testing/temp-dir';
 import { usageError } from '../cli/exit-codes';
 import { tuf } from './tuf-root';
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDirs } from '../../../../test/support/temp-dir';
+import { tempDirs } from '@app/testing/temp-dir';
 import { ConfigError, loadConfig } from './config';
 
 const tempDir = tempDirs();

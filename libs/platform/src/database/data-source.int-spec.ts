@@ -6,7 +6,7 @@ import {
   PrimaryColumn,
   type QueryRunner,
 } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@app/testing/database';
 import { bigintTransformer } from './bigint.transformer';
 import { dataSourceOptions, runMigrations, schemaDrift } from './data-source';
 

@@ -2,42 +2,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig, type SignetConfig } from '../config/config';
-import { unsupportedNode } from '../config/runtime';
 import { HttpMetrics } from '../metrics/metrics';
-
-export interface ConfigOrExitOptions {
-  /** Also refuse an unset DATABASE_URL: the app runs on its own, without `npm start` providing one. */
-  requireDatabase?: boolean;
-}
-
-/**
- * Checks the Node version, then reads and validates configuration from the environment; on error
- * prints what is wrong (the runtime, or which variables) and exits with status 2, before anything
- * starts.
- */
-export function configOrExit(
-  options: ConfigOrExitOptions = {},
-  env: NodeJS.ProcessEnv = process.env,
-): SignetConfig {
-  try {
-    const runtime = unsupportedNode();
-    if (runtime !== undefined) throw new ConfigError([runtime]);
-    const config = loadConfig(env);
-    if (options.requireDatabase === true && config.databaseUrl === undefined) {
-      throw new ConfigError([
-        'DATABASE_URL: required when the app runs on its own (npm start provides one)',
-      ]);
-    }
-    return config;
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
 
 export interface HttpSettings {
   /** Largest accepted request body: bytes, or a size such as '128kb'. */

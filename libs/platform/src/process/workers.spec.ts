@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDirs } from '../../../../test/support/temp-dir';
+import { tempDirs } from '@app/testing/temp-dir';
 import { superviseWorkers } from './workers';
 
 describe(superviseWorkers.name, () => {

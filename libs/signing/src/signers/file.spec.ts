@@ -1,7 +1,7 @@
 import { verify } from 'node:crypto';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDirs } from '../../../../test/support/temp-dir';
+import { tempDirs } from '@app/testing/temp-dir';
 import { generateKeyPair } from '../keys';
 import {
   decryptPrivateKeyPem,

@@ -1,8 +1,8 @@
 /**
  * NOT FOR PRODUCTION: a loopback OpenID Connect issuer for the tests, `npm run demo` and the
  * bench, and nothing else. It listens on 127.0.0.1 only, serves discovery and a JWKS, and mints
- * ID tokens with keys it generates at start: anyone who can reach it can mint tokens. It is not
- * exported from `@app/platform`; import it by path (`@app/platform/oidc/local-issuer`).
+ * ID tokens with keys it generates at start: anyone who can reach it can mint tokens. It lives in
+ * `@app/devkit`, which lint forbids the CA and the transparency log to import.
  *
  * Routes:
  * - `<url>[/<prefix>]/.well-known/openid-configuration`: discovery for issuer `<url>[/<prefix>]`

@@ -1,6 +1,5 @@
 /* The built entry points (dist/…) as child processes, and the processes a run leaves behind: for
-   the end-to-end tests and `npm run demo`. Not exported from `@app/platform`; import it by path
-   (`@app/platform/process/built`). */
+   the end-to-end tests and `npm run demo`. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

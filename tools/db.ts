@@ -4,14 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { configOrExit, dataSourceOptions, runMigrations, schemaDrift } from '@app/platform';
-import { startEmbeddedPostgres } from '@app/platform/database/embedded-postgres';
+import { startEmbeddedPostgres } from '@app/devkit';
 import { caEntities } from '../apps/ca/src/entities';
 import { logEntities } from '../apps/transparency-log/src/entities';
-import { migrations } from './index';
+import { migrations } from '../migrations';
 
 async function main(command: string | undefined): Promise<number> {
   if (command !== 'migrate' && command !== 'check') {
-    process.stderr.write('usage: cli.js migrate|check\n');
+    process.stderr.write('usage: db.js migrate|check\n');
     return 2;
   }
   const config = configOrExit();
