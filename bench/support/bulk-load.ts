@@ -12,10 +12,8 @@ import { dataSourceOptions, loadConfig } from '@app/platform';
 import { fingerprintOf } from '@app/signing';
 import { logEntities } from '../../apps/transparency-log/src/entities';
 import { TreeRepository } from '../../apps/transparency-log/src/tree/tree.repository';
-import {
-  type PreparedEntry,
-  TreesService,
-} from '../../apps/transparency-log/src/tree/trees.service';
+import type { PreparedEntry } from '../../apps/transparency-log/src/tree/entry';
+import { TreesService } from '../../apps/transparency-log/src/tree/trees.service';
 import type { BenchSigner } from '../logging';
 import { progress } from './figures';
 import { BENCH_EMAIL, type BenchStack } from './stack';
