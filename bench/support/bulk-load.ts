@@ -1,6 +1,6 @@
-// Fills the log's artifact tree fast through the log's own integration path: TreesService.append
-// → Sequencer → integrate (leaves, tiles, SETs, one checkpoint per batch), run in this process on a
-// TypeORM DataSource of the stack's database, with the log's key and origin but batches of 4096.
+// Fills the log's artifact tree fast through the log's own integration transaction (Integrator →
+// @app/merkle integrate: leaves, tiles, SETs, one checkpoint per batch), run in this process on a
+// TypeORM DataSource of the stack's database, with the log's key and tree but batches of 4096.
 // Entries are realistic hashedrekord canonical bodies made from a template (distinct digests, one
 // fixed signature): append() does not re-validate, so nothing here costs a verification.
 import 'reflect-metadata';
@@ -9,13 +9,14 @@ import { createHash, sign, X509Certificate } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { hashLeaf } from '@app/merkle';
 import { dataSourceOptions, loadConfig } from '@app/platform';
-import { fingerprintOf } from '@app/signing';
+import { fingerprintOf, publicKeyToDer } from '@app/signing';
 import { logEntities } from '../../apps/transparency-log/src/entities';
+import type { PreparedEntry } from '../../apps/transparency-log/src/tree/entry';
+import { Integrator } from '../../apps/transparency-log/src/tree/integrator';
+import { LogTree } from '../../apps/transparency-log/src/tree/tree.entities';
 import { TreeRepository } from '../../apps/transparency-log/src/tree/tree.repository';
-import {
-  type PreparedEntry,
-  TreesService,
-} from '../../apps/transparency-log/src/tree/trees.service';
+import { close, openTreeSignings } from '../../apps/transparency-log/src/tree/tree-keys';
+import type { TreeSigning } from '../../apps/transparency-log/src/tree/tree-signing';
 import type { BenchSigner } from '../logging';
 import { progress } from './figures';
 import { BENCH_EMAIL, type BenchStack } from './stack';
@@ -34,20 +35,17 @@ export class BulkLoader {
 
   private constructor(
     private readonly dataSource: DataSource,
-    private readonly trees: TreesService,
+    private readonly integrator: Integrator,
+    private readonly tree: LogTree,
+    private readonly signing: TreeSigning,
     private readonly templates: Template[],
     private readonly run: string,
   ) {}
 
-  /** Opens the log's tree with the log process's settings (same data dir: same key and origin). */
+  /** Opens the log's active artifact tree with the log process's settings (same data dir: same key). */
   static async open(stack: BenchStack, signers: readonly BenchSigner[]): Promise<BulkLoader> {
     Logger.overrideLogger(false);
-    const config = loadConfig({
-      ...stack.logEnv,
-      LOG_BATCH_MAX_SIZE: String(BATCH),
-      LOG_BATCH_MAX_WAIT_MS: '5',
-      LOG_LEVEL: 'silent',
-    });
+    const config = loadConfig({ ...stack.logEnv, LOG_LEVEL: 'silent' });
     const dataSource = await new DataSource(
       dataSourceOptions({
         url: config.databaseUrl!,
@@ -57,16 +55,31 @@ export class BulkLoader {
         migrations: [],
       }),
     ).initialize();
-    const trees = new TreesService(new TreeRepository(dataSource), config);
-    await trees.onModuleInit();
-    return new BulkLoader(dataSource, trees, signers.map(template), Date.now().toString(36));
+    const { artifact: signing, ct } = await openTreeSignings(config, new Logger('bulk-load'));
+    await close(ct.signer);
+    const tree = await dataSource
+      .getRepository(LogTree)
+      .findOneByOrFail({ purpose: 'artifact', active: true });
+    if (!tree.publicKey.equals(publicKeyToDer(signing.signer.publicKey))) {
+      throw new Error(`tree ${tree.id} is signed by another key than the log's LOG_KEY`);
+    }
+    const integrator = new Integrator(new TreeRepository(dataSource));
+    const templates = signers.map(template);
+    return new BulkLoader(
+      dataSource,
+      integrator,
+      tree,
+      signing,
+      templates,
+      Date.now().toString(36),
+    );
   }
 
   /** The artifact tree's current size. */
   async size(): Promise<number> {
     const rows = await this.dataSource.query<Array<{ size: string }>>(
       'SELECT size FROM tree_state WHERE tree_id = $1',
-      [this.trees.active.id.toString()],
+      [this.tree.id.toString()],
     );
     return Number(rows[0]!.size);
   }
@@ -78,11 +91,11 @@ export class BulkLoader {
     const inflight: Array<Promise<unknown>> = [];
     let reported = from;
     for (let size = from; size < target;) {
-      const n = Math.min(2 * BATCH, target - size);
-      const wave = Array.from({ length: n }, () => this.trees.append(this.next()));
-      inflight.push(Promise.all(wave));
+      const n = Math.min(BATCH, target - size);
+      const batch = Array.from({ length: n }, () => this.next());
+      inflight.push(this.integrator.integrate(this.tree, this.signing, batch));
       size += n;
-      // Two waves in flight: the next batch is queued while one integrates.
+      // Two batches in flight: the next one waits on the tree head's lock while one integrates.
       if (inflight.length >= 2) await inflight.shift();
       if (size - reported >= 100_000) {
         progress(`bulk load: ${size} entries (${rate(size - from, start).toFixed(0)}/s)`);
@@ -96,7 +109,7 @@ export class BulkLoader {
   }
 
   async close(): Promise<void> {
-    await this.trees.onModuleDestroy();
+    await close(this.signing.signer);
     await this.dataSource.destroy();
   }
 

@@ -17,6 +17,8 @@ export {
   verifyInclusion,
 } from './verify';
 export { CompactRange, type NodeVisitor } from './compact';
+export { BatchProofs } from './batch-proofs';
+export { integrate, type Integration, type TileAppend } from './integrate';
 export { consistencyProof, inclusionProof, MemoryTree } from './memory';
 export {
   MAX_TILE_LEVEL,

@@ -10,7 +10,7 @@ import {
   signNote,
 } from '@app/signing';
 import { rfc6962NoteSigner } from '../ct/tree-head';
-import type { PreparedEntry } from './trees.service';
+import type { PreparedEntry } from './entry';
 
 /** Where an entry lands, for the signature stored with it. */
 export interface EntryPosition {

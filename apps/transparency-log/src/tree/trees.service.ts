@@ -6,40 +6,17 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { CompactRange, emptyRoot, TileCache, TileReader } from '@app/merkle';
+import { emptyRoot, TileCache, TileReader } from '@app/merkle';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import { logIdOf, publicKeyToDer, type Signer } from '@app/signing';
 import { LogError } from '../errors';
-import { BatchProofs } from './batch-proofs';
+import type { Integrated, PreparedEntry } from './entry';
+import { Integrator } from './integrator';
 import { Sequencer } from './sequencer';
-import { storeBody } from './stored-body';
 import { LogTree, type TreePurpose } from './tree.entities';
-import { type NewEntryRow, TreeRepository } from './tree.repository';
+import { TreeRepository } from './tree.repository';
 import { close, openTreeSignings } from './tree-keys';
 import type { TreeSigning } from './tree-signing';
-
-/** An entry ready to integrate: its body, leaf hash, and its search keys. */
-export interface PreparedEntry {
-  body: Buffer;
-  leafHash: Buffer;
-  kind: string;
-  apiVersion: string;
-  indexKeys: readonly string[];
-  /** Signed before integration (CT: the SCT's TLS DigitallySigned and its timestamp in ms). */
-  presigned?: { signature: Buffer; timestamp: bigint };
-}
-
-/** Where an entry landed (or already was), and the checkpoint its proof is against. */
-export interface Integrated {
-  duplicate: boolean;
-  leafIndex: bigint;
-  /** Present for new entries: the checkpoint signed for the batch. */
-  checkpoint?: { treeSize: bigint; rootHash: Buffer; note: string };
-  integratedTime?: bigint;
-  signedEntryTimestamp?: Buffer;
-  /** Present for new entries: inclusion proofs against `checkpoint`, from the batch in memory. */
-  proofs?: BatchProofs;
-}
 
 /** The active tree of one purpose, its signing, and the sequencer that feeds it. */
 interface ActiveLog {
@@ -61,12 +38,14 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TreesService.name);
   private readonly logs = new Map<TreePurpose, ActiveLog>();
   private readonly tiles: TileCache;
+  private readonly integrator: Integrator;
 
   constructor(
     private readonly repo: TreeRepository,
     @Inject(SIGNET_CONFIG) private readonly config: SignetConfig,
   ) {
     this.tiles = new TileCache(config.log.tileCacheBytes);
+    this.integrator = new Integrator(repo);
   }
 
   async onModuleInit(): Promise<void> {
@@ -133,7 +112,10 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
     const tree = await this.ensureActiveTree(purpose, signing);
     const { batchMaxSize, batchMaxWaitMs } = this.config.log;
     const sequencer = new Sequencer<PreparedEntry, Integrated>(
-      (batch) => this.integrate(this.log(purpose), batch),
+      (batch) => {
+        const log = this.log(purpose);
+        return this.integrator.integrate(log.tree, log.signing, batch);
+      },
       batchMaxSize,
       batchMaxWaitMs,
     );
@@ -186,97 +168,6 @@ export class TreesService implements OnModuleInit, OnModuleDestroy {
         `created ${purpose} tree ${id} (origin "${origin}", global indices from ${offset})`,
       );
       return await q.manager.findOneByOrFail(LogTree, { id });
-    });
-  }
-
-  /** One transaction: lock the head, skip duplicates, append leaves and tiles, sign a checkpoint. */
-  private async integrate(
-    { tree, signing }: ActiveLog,
-    batch: PreparedEntry[],
-  ): Promise<Integrated[]> {
-    // Compressed before the tree head is locked: the lock is held only for what needs it.
-    const bodies = batch.map((entry) => storeBody(entry.body));
-    return this.repo.transaction(async (q) => {
-      const head = await this.repo.head(tree, q, true);
-      const existing = await this.repo.existing(
-        q,
-        tree.id,
-        batch.map((b) => b.leafHash),
-      );
-      const edge: Uint8Array[] = [];
-      for (let i = 0; i < head.rightEdge.length; i += 32)
-        edge.push(head.rightEdge.subarray(i, i + 32));
-      const range = CompactRange.fromHashes(head.size, edge);
-      const proofs = new BatchProofs(range.size, range.hashes);
-      const tiles = new Map<
-        string,
-        { tileLevel: number; tileIndex: bigint; parts: Uint8Array[] }
-      >();
-      const integratedTime = BigInt(Math.floor(Date.now() / 1000));
-      const rows: NewEntryRow[] = [];
-      const results: Integrated[] = [];
-      const added: PreparedEntry[] = [];
-      for (const [i, entry] of batch.entries()) {
-        const hex = entry.leafHash.toString('hex');
-        const seen = existing.get(hex);
-        if (seen !== undefined) {
-          results.push({ duplicate: true, leafIndex: seen });
-          continue;
-        }
-        const leafIndex = range.size;
-        existing.set(hex, leafIndex);
-        range.append(entry.leafHash, (level, index, hash) => {
-          proofs.visit(level, index, hash);
-          if (level % 8 !== 0) return;
-          const tileLevel = level / 8;
-          const tileIndex = index >> 8n;
-          const key = `${tileLevel}/${tileIndex}`;
-          let tile = tiles.get(key);
-          if (tile === undefined) tiles.set(key, (tile = { tileLevel, tileIndex, parts: [] }));
-          tile.parts.push(hash);
-        });
-        const globalIndex = tree.indexOffset + leafIndex;
-        const signedEntryTimestamp = await signing.signEntry(entry, {
-          integratedTime,
-          logId: tree.logId,
-          globalIndex,
-        });
-        rows.push({
-          ...entry,
-          storedBody: bodies[i]!,
-          leafIndex,
-          globalIndex,
-          integratedTime,
-          signedEntryTimestamp,
-        });
-        results.push({ duplicate: false, leafIndex, integratedTime, signedEntryTimestamp });
-        added.push(entry);
-      }
-      if (rows.length === 0) return results;
-      await this.repo.insertEntries(q, tree, rows);
-      await this.repo.appendToTiles(
-        q,
-        tree.id,
-        [...tiles.values()].map((t) => ({
-          tileLevel: t.tileLevel,
-          tileIndex: t.tileIndex,
-          hashes: Buffer.concat(t.parts),
-        })),
-      );
-      const rootHash = Buffer.from(range.root());
-      await this.repo.advance(q, tree.id, range.size, rootHash, Buffer.concat(range.hashes));
-      const note = await signing.signCheckpoint(
-        { origin: tree.origin, treeSize: range.size, rootHash },
-        added,
-      );
-      await this.repo.insertCheckpoint(q, tree.id, range.size, rootHash, note);
-      const checkpoint = { treeSize: range.size, rootHash, note };
-      for (const r of results) {
-        if (r.duplicate) continue;
-        r.checkpoint = checkpoint;
-        r.proofs = proofs;
-      }
-      return results;
     });
   }
 }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { CompactRange, TileReader, verifyInclusion } from '@app/merkle';
-import { sameHashes, TileStore } from '@app/merkle/testing/helpers';
-import { testLeafHashes } from '@app/merkle/testing/reference';
+import { CompactRange } from './compact';
+import { TileReader } from './reader';
+import { verifyInclusion } from './verify';
+import { sameHashes, TileStore } from './testing/helpers';
+import { testLeafHashes } from './testing/reference';
 import { BatchProofs } from './batch-proofs';
 
 const leaves = testLeafHashes(400);

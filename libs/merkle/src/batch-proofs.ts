@@ -1,4 +1,4 @@
-import { inclusionNodes } from '@app/merkle';
+import { inclusionNodes } from './proof';
 
 /**
  * The inclusion proofs of the leaves one batch appended, against the tree size the batch
