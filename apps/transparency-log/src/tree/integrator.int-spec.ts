@@ -11,7 +11,7 @@ import {
 } from '@app/merkle';
 import { dataSourceOptions } from '@app/platform';
 import { generateKeyPair, KeyObjectSigner, logIdOf, publicKeyToDer } from '@app/signing';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { createTestDatabase, type TestDatabase } from '@app/testing/database';
 import { logEntities } from '../entities';
 import type { PreparedEntry } from './entry';
 import { Integrator } from './integrator';
