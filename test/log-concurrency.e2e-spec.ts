@@ -151,7 +151,7 @@ describe('transparency log: three processes appending to one database', () => {
     // Every entry's inclusion proof, rebuilt from the tiles served over HTTP, verifies against
     // the final root.
     const reader = new TileReader(BigInt(ENTRIES), async (level, index, width) => {
-      const res = await fetch(`${urls[1]}/api/v2/${formatTilePath(level, index, width)}`);
+      const res = await fetch(`${urls[1]}/api/v1/log/${formatTilePath(level, index, width)}`);
       if (res.status !== 200) throw new Error(`tile ${level}/${index}.p/${width}: ${res.status}`);
       return new Uint8Array(await res.arrayBuffer());
     });
