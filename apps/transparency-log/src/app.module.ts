@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { PlatformModule, SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import { migrations } from '../../../migrations';
 import { WritePolicy } from './authorization/write-policy';
+import { LOG_WRITE_SETTINGS, parseLogWriteSettings } from './config/log-file.config';
 import { CaCertificates } from './ct/ca-certificates';
 import { CtController } from './ct/ct.controller';
 import { CtMonitoringService } from './ct/ct-monitoring.service';
@@ -20,6 +21,8 @@ import { TreesService } from './tree/trees.service';
 @Module({})
 export class TransparencyLogModule {
   static forRoot(config: SignetConfig): DynamicModule {
+    // The `log:` section, files read and parsed before Nest builds anything.
+    const writeSettings = parseLogWriteSettings(config);
     return {
       module: TransparencyLogModule,
       imports: [
@@ -38,6 +41,7 @@ export class TransparencyLogModule {
         CtController,
       ],
       providers: [
+        { provide: LOG_WRITE_SETTINGS, useValue: writeSettings },
         TreeRepository,
         TreesService,
         WritePolicy,

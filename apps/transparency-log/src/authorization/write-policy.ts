@@ -1,13 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
-import {
-  certificatesFromPem,
-  fingerprintOf,
-  parseCertificate,
-  parsePublicKey,
-  type ParsedCertificate,
-} from '@app/signing';
-import { logFileSettings } from '../config/log-file.config';
+import { fingerprintOf, type ParsedCertificate } from '@app/signing';
+import { LOG_WRITE_SETTINGS, type LogWriteSettings } from '../config/log-file.config';
 import { CaCertificates } from '../ct/ca-certificates';
 import type { CaTrust } from '../ct/ca-trust';
 import type { EntryVerifier } from '../entries/kinds';
@@ -22,24 +15,20 @@ import { TrustedCas } from './trusted-cas';
  */
 @Injectable()
 export class WritePolicy {
-  private readonly configured: ParsedCertificate[];
+  private readonly configured: readonly ParsedCertificate[];
   private readonly allowedKeys: Set<string>;
   private trusted: TrustedCas;
   /** The instance's CA certificates `trusted` was built from. */
   private trustedFrom: CaTrust | undefined;
 
+  /** `settings` were read and parsed before Nest started (`parseLogWriteSettings`). */
   constructor(
-    @Inject(SIGNET_CONFIG) config: SignetConfig,
+    @Inject(LOG_WRITE_SETTINGS) settings: LogWriteSettings,
     private readonly cas: CaCertificates,
   ) {
-    const settings = logFileSettings(config);
-    this.configured = settings.trustedCertificatesPem
-      .flatMap((pem) => certificatesFromPem(pem))
-      .map((der) => parseCertificate(der));
-    this.trusted = new TrustedCas(this.configured);
-    this.allowedKeys = new Set(
-      settings.allowedPublicKeysPem.map((pem) => fingerprintOf(parsePublicKey(pem))),
-    );
+    this.configured = settings.trustedCertificates;
+    this.trusted = new TrustedCas([...this.configured]);
+    this.allowedKeys = new Set(settings.allowedKeyFingerprints);
     if (this.configured.length === 0 && this.allowedKeys.size === 0) {
       new Logger(WritePolicy.name).log(
         'no CA certificates or keys configured: trusting the CA certificates this instance records',

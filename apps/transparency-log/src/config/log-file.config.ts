@@ -2,6 +2,24 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type SignetConfig } from '@app/platform';
+import {
+  certificatesFromPem,
+  fingerprintOf,
+  parseCertificate,
+  parsePublicKey,
+  type ParsedCertificate,
+} from '@app/signing';
+
+/** Injection token of the log's {@link LogWriteSettings}. */
+export const LOG_WRITE_SETTINGS = Symbol('LOG_WRITE_SETTINGS');
+
+/** Who may write, from the `log:` section: parsed certificates and key fingerprints. */
+export interface LogWriteSettings {
+  /** `log.trustedCertificates`: CA certificates whose leaves may write. */
+  readonly trustedCertificates: readonly ParsedCertificate[];
+  /** `log.allowedPublicKeys`: SHA-256 fingerprints of the keys that may write without one. */
+  readonly allowedKeyFingerprints: readonly string[];
+}
 
 const section = z
   .object({
@@ -40,4 +58,31 @@ export function logFileSettings(config: SignetConfig): LogFileSettings {
     ),
     allowedPublicKeysPem: parsed.data.allowedPublicKeys.map((p) => read('allowedPublicKeys', p)),
   };
+}
+
+/**
+ * The `log:` section read and parsed before Nest starts: every file read, every certificate and
+ * key parsed. Throws one {@link ConfigError} listing each bad file, by field and position
+ * (`SIGNET_CONFIG: log.allowedPublicKeys[1]: …`).
+ */
+export function parseLogWriteSettings(config: SignetConfig): LogWriteSettings {
+  const settings = logFileSettings(config);
+  const problems: string[] = [];
+  const each = <T>(field: string, pems: string[], parse: (pem: string) => T[]): T[] =>
+    pems.flatMap((pem, i) => {
+      try {
+        return parse(pem);
+      } catch (err) {
+        problems.push(`SIGNET_CONFIG: log.${field}[${i}]: ${(err as Error).message}`);
+        return [];
+      }
+    });
+  const trustedCertificates = each('trustedCertificates', settings.trustedCertificatesPem, (pem) =>
+    certificatesFromPem(pem).map((der) => parseCertificate(der)),
+  );
+  const allowedKeyFingerprints = each('allowedPublicKeys', settings.allowedPublicKeysPem, (pem) => [
+    fingerprintOf(parsePublicKey(pem)),
+  ]);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { trustedCertificates, allowedKeyFingerprints };
 }
