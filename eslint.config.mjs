@@ -32,7 +32,7 @@ const appImports = (self) =>
 const anyApp = [
   {
     group: ['**/apps/**', 'apps/**'],
-    message: 'Migrations sit below the apps: they never import app code.',
+    message: 'The schema and its migrations sit below the apps: they never import app code.',
   },
 ];
 const libsByPath = [
@@ -55,10 +55,61 @@ const devkit = [
       'spawners): the servers and production libs never import it; tests reach it through @app/testing.',
   },
 ];
+// SQL lives in repositories (and the schema library, the platform's database code, migrations and
+// tools): services and controllers receive repositories, never a DataSource.
+const typeormOnly = [
+  {
+    group: ['typeorm', 'typeorm/*'],
+    message:
+      'TypeORM belongs in *.repository.ts, *.entity.ts/*.entities.ts, *.module.ts, libs/schema and ' +
+      "libs/platform's database code: inject a repository.",
+  },
+];
+const typeormAllowed = [
+  '**/*.repository.ts',
+  '**/*.entity.ts',
+  '**/*.entities.ts',
+  '**/*.module.ts',
+  'libs/platform/**',
+  'libs/schema/**',
+  'migrations/**',
+  'tools/**',
+  'bench/**',
+  // npm start: migrates the database before it spawns the servers.
+  'apps/stack/**',
+];
 const testHelpers = [
   {
     group: ['@app/testing', '@app/testing/*'],
     message: 'The test helpers are for tests: they are not built.',
+  },
+];
+// The log: a core that knows no HTTP API and no personality; personalities that build on the
+// core and never on each other. The composition root (app.module.ts, log-keys.ts) and http/
+// (the error filter, parameters) sit above both.
+const logSrc = 'apps/transparency-log/src';
+const personalities = ['rekor-v1', 'tiles', 'ct'];
+const logCore = [
+  {
+    group: [
+      '**/personalities',
+      '**/personalities/**',
+      '**/log-keys',
+      '**/app.module',
+      '**/http/**',
+    ],
+    message:
+      "The log's core knows no HTTP API and no personality: personalities register with it " +
+      '(their signings through log-keys.ts), never the other way round.',
+  },
+];
+const otherPersonalities = (self) => [
+  {
+    group: personalities
+      .filter((p) => p !== self)
+      .flatMap((p) => [`../${p}`, `../${p}/**`, `**/personalities/${p}/**`]),
+    message:
+      'A personality builds on the core only, never on another personality: move what both need into core/.',
   },
 ];
 const restrict = (...patterns) => ['error', { patterns: patterns.flat() }];
@@ -133,6 +184,34 @@ export default tseslint.config(
     },
   })),
   {
+    files: [`${logSrc}/core/**/*.ts`],
+    rules: {
+      'no-restricted-imports': restrict(
+        appImports('transparency-log'),
+        libsByPath,
+        testByPath,
+        devkit,
+        logCore,
+      ),
+    },
+  },
+  ...personalities.map((p) => ({
+    files: [`${logSrc}/personalities/${p}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': restrict(
+        appImports('transparency-log'),
+        libsByPath,
+        testByPath,
+        devkit,
+        otherPersonalities(p),
+      ),
+    },
+  })),
+  {
+    files: ['libs/schema/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict(anyApp, libsByPath, testByPath, devkit) },
+  },
+  {
     files: ['migrations/**/*.ts'],
     rules: { 'no-restricted-imports': restrict(anyApp, libsByPath, testByPath, devkit) },
   },
@@ -140,21 +219,20 @@ export default tseslint.config(
   // production code never imports the test helpers, and controllers never import repositories.
   {
     files: ['**/*.ts'],
+    ignores: [...testFiles, ...typeormAllowed],
+    rules: { '@typescript-eslint/no-restricted-imports': restrict(testHelpers, typeormOnly) },
+  },
+  {
+    files: typeormAllowed,
     ignores: testFiles,
     rules: { '@typescript-eslint/no-restricted-imports': restrict(testHelpers) },
   },
   {
     files: ['**/*.controller.ts'],
-    // Known exceptions, removed when the log's controllers lose TreeRepository
-    // (design/restructure.md §4.3 item 4).
-    ignores: [
-      ...testFiles,
-      'apps/transparency-log/src/proofs/log.controller.ts',
-      'apps/transparency-log/src/search/search.controller.ts',
-      'apps/transparency-log/src/tiles/tiles.controller.ts',
-    ],
+    // The platform's health check is its database code (SELECT 1).
+    ignores: [...testFiles, 'libs/platform/**'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': restrict(testHelpers, [
+      '@typescript-eslint/no-restricted-imports': restrict(testHelpers, typeormOnly, [
         {
           group: ['**/*.repository'],
           message: 'Controllers only delegate: inject a service, not a repository.',

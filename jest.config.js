@@ -9,9 +9,10 @@ const common = {
   transform: { '^.+\\.ts$': tsJest },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@app/(merkle|signing|platform|devkit)$': '<rootDir>/libs/$1/src',
-    '^@app/(merkle|signing|platform|devkit)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@app/(merkle|signing|platform|schema|devkit)$': '<rootDir>/libs/$1/src',
+    '^@app/(merkle|signing|platform|schema|devkit)/(.*)$': '<rootDir>/libs/$1/src/$2',
     // The test helpers (test/support), never part of the build.
+    '^@app/migrations$': '<rootDir>/migrations',
     '^@app/testing/(.*)$': '<rootDir>/test/support/$1',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/'],

@@ -15,7 +15,7 @@ import {
 import { loadConfig } from '@app/platform';
 import { type CryptoCosts, timeFigure } from './bounds';
 import type { BenchSigner } from './logging';
-import { loadBody } from '../apps/transparency-log/src/tree/stored-body';
+import { loadBody } from '../apps/transparency-log/src/core/stored-body';
 import { BulkLoader } from './support/bulk-load';
 import {
   failed,

@@ -1,7 +1,7 @@
 /* Three transparency-log processes (the built entry point) against one database, sharing one
    signing key: 2,000 concurrent appends spread over them must form one gap-free tree whose
    every checkpoint is signed and consistent with the next. Needs `npm run build`. */
-import type { LogEntryBody as Entry } from '../apps/transparency-log/src/entries/log-entry.view';
+import type { LogEntryBody as Entry } from '../apps/transparency-log/src/personalities/rekor-v1/log-entry.view';
 import { freePort } from '@app/devkit';
 import {
   hashLeaf,

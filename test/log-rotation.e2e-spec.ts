@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { generateKeyPair, parsePublicKey, writeEncryptedPrivateKey } from '@app/signing';
 import { TransparencyLogModule } from '../apps/transparency-log/src/app.module';
-import type { LogEntryBody } from '../apps/transparency-log/src/entries/log-entry.view';
+import type { LogEntryBody } from '../apps/transparency-log/src/personalities/rekor-v1/log-entry.view';
 import { bootApp, testConfig } from './support/apps';
 import { createTestDatabase } from './support/database';
 import {

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '@app/merkle';
 import { openCheckpoint, noteVerifierOf, parsePublicKey, verifyEntryTimestamp } from '@app/signing';
 import { TransparencyLogModule } from '../apps/transparency-log/src/app.module';
-import type { LogEntryBody as Entry } from '../apps/transparency-log/src/entries/log-entry.view';
+import type { LogEntryBody as Entry } from '../apps/transparency-log/src/personalities/rekor-v1/log-entry.view';
 import { bootApp, testConfig } from './support/apps';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import {

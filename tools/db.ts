@@ -5,9 +5,8 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { configOrExit, dataSourceOptions, runMigrations, schemaDrift } from '@app/platform';
 import { startEmbeddedPostgres } from '@app/devkit';
-import { caEntities } from '../apps/ca/src/entities';
-import { logEntities } from '../apps/transparency-log/src/entities';
-import { migrations } from '../migrations';
+import { caEntities, logEntities } from '@app/schema';
+import { migrations } from '@app/migrations';
 
 async function main(command: string | undefined): Promise<number> {
   if (command !== 'migrate' && command !== 'check') {

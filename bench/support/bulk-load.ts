@@ -10,13 +10,14 @@ import { DataSource } from 'typeorm';
 import { hashLeaf } from '@app/merkle';
 import { dataSourceOptions, loadConfig } from '@app/platform';
 import { fingerprintOf, publicKeyToDer } from '@app/signing';
-import { logEntities } from '../../apps/transparency-log/src/entities';
-import type { PreparedEntry } from '../../apps/transparency-log/src/tree/entry';
-import { Integrator } from '../../apps/transparency-log/src/tree/integrator';
-import { LogTree } from '../../apps/transparency-log/src/tree/tree.entities';
-import { TreeRepository } from '../../apps/transparency-log/src/tree/tree.repository';
-import { close, openTreeSignings } from '../../apps/transparency-log/src/tree/tree-keys';
-import type { TreeSigning } from '../../apps/transparency-log/src/tree/tree-signing';
+import { logEntities } from '@app/schema';
+import { EntryRepository } from '../../apps/transparency-log/src/core/entry.repository';
+import type { PreparedEntry } from '../../apps/transparency-log/src/core/entry';
+import { Integrator } from '../../apps/transparency-log/src/core/integrator';
+import { LogTree } from '@app/schema';
+import { TreeRepository } from '../../apps/transparency-log/src/core/tree.repository';
+import type { TreeSigning } from '../../apps/transparency-log/src/core/tree-signing';
+import { openTreeSignings } from '../../apps/transparency-log/src/log-keys';
 import type { BenchSigner } from '../logging';
 import { progress } from './figures';
 import { BENCH_EMAIL, type BenchStack } from './stack';
@@ -55,15 +56,19 @@ export class BulkLoader {
         migrations: [],
       }),
     ).initialize();
-    const { artifact: signing, ct } = await openTreeSignings(config, new Logger('bulk-load'));
-    await close(ct.signer);
+    const signings = await openTreeSignings(config);
+    const signing = signings.get('artifact')!;
+    await signings.get('ct')!.signer.close?.();
     const tree = await dataSource
       .getRepository(LogTree)
       .findOneByOrFail({ purpose: 'artifact', active: true });
     if (!tree.publicKey.equals(publicKeyToDer(signing.signer.publicKey))) {
       throw new Error(`tree ${tree.id} is signed by another key than the log's LOG_KEY`);
     }
-    const integrator = new Integrator(new TreeRepository(dataSource));
+    const integrator = new Integrator(
+      new TreeRepository(dataSource),
+      new EntryRepository(dataSource),
+    );
     const templates = signers.map(template);
     return new BulkLoader(
       dataSource,
@@ -109,7 +114,7 @@ export class BulkLoader {
   }
 
   async close(): Promise<void> {
-    await close(this.signing.signer);
+    await this.signing.signer.close?.();
     await this.dataSource.destroy();
   }
 

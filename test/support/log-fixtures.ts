@@ -16,7 +16,7 @@ import {
   publicKeyToDer,
 } from '@app/signing';
 import { testLeafRequest, testPki, type TestPki } from '../../libs/signing/src/x509/testing';
-import type { LogEntryBody } from '../../apps/transparency-log/src/entries/log-entry.view';
+import type { LogEntryBody } from '../../apps/transparency-log/src/personalities/rekor-v1/log-entry.view';
 import { makeTempDir, removeTempDir } from './temp-dir';
 
 export interface LogFixture {

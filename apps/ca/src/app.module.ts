@@ -1,19 +1,25 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { PlatformModule, type SignetConfig } from '@app/platform';
-import { migrations } from '../../../migrations';
-import { caEntities } from './entities';
+import { migrations } from '@app/migrations';
+import { caEntities } from '@app/schema';
 import { caErrorFilter } from './http/ca-error.filter';
 import { CA_FILE_SETTINGS, parseCaFileSettings } from './config/ca.config';
 import { OidcVerifier } from './identity';
 import { IssuanceController } from './issuance/issuance.controller';
 import { CtClient } from './issuance/ct-client';
+import { IssuanceRepository } from './issuance/issuance.repository';
 import { IssuanceService } from './issuance/issuance.service';
-import { CaChainService } from './keys/ca-chain.service';
+import { CaCertificateRepository } from './authority/ca-certificate.repository';
+import { CaChainService } from './authority/ca-chain.service';
+import { CA_KEYS, openCaKeys } from './authority/ca-keys';
 import { TrustedRootController } from './trust/trusted-root.controller';
+import { LogTreesRepository } from './trust/log-trees.repository';
 import { TrustedRootService } from './trust/trusted-root.service';
 import { TufController } from './tuf/tuf.controller';
+import { TUF_KEYS, openTufKeys } from './tuf/tuf-keys';
 import { TufRepositoryService } from './tuf/tuf-repository.service';
+import { TufTargetsVersionRepository } from './tuf/tuf-targets-version.repository';
 import { POLICY_LIMITS, PolicyService, RulesRepository } from './policy';
 
 /** Largest request body the CA accepts. */
@@ -42,9 +48,16 @@ export class CaModule {
         },
         RulesRepository,
         PolicyService,
+        // Keys are opened here, at the composition root; services receive them.
+        { provide: CA_KEYS, useFactory: () => openCaKeys(config, settings.retiredChainFiles) },
+        CaCertificateRepository,
         CaChainService,
+        IssuanceRepository,
         CtClient,
+        LogTreesRepository,
         TrustedRootService,
+        { provide: TUF_KEYS, useFactory: () => openTufKeys(config) },
+        TufTargetsVersionRepository,
         TufRepositoryService,
         IssuanceService,
         { provide: APP_FILTER, useValue: caErrorFilter(CA_BODY_LIMIT) },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { configOrExit, dataSourceOptions, runMigrations } from '@app/platform';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@app/devkit';
-import { migrations } from '../../../migrations';
+import { migrations } from '@app/migrations';
 import { Supervisor } from './supervisor';
 
 const say = (line: string): void => void process.stderr.write(`[signet] ${line}\n`);

@@ -10,5 +10,6 @@ export * from './http/bootstrap';
 export * from './metrics/metrics';
 export * from './platform.module';
 export * from './keys/key-ref';
+export * from './keys/open-configured-signer';
 export * from './http/error.filter';
 export * from './process/workers';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Post } from '@nestjs/common';
 import { certificatesToPem } from '@app/signing';
 import { OidcVerifier } from '../identity';
-import { CaChainService } from '../keys/ca-chain.service';
+import { CaChainService } from '../authority/ca-chain.service';
 import { IssuanceService } from './issuance.service';
 import { parseSigningCertRequest } from './signing-cert.request';
 

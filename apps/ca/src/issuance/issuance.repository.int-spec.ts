@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@app/platform';
 import { createTestDatabase, type TestDatabase } from '@app/testing/database';
-import { IssuanceRecord } from './issuance.entities';
-import { insertIssuance, type NewIssuance } from './issuance.repository';
+import { IssuanceRecord } from '@app/schema';
+import { IssuanceRepository, type NewIssuance } from './issuance.repository';
 
 const record: NewIssuance = {
   serial: '4f2a9c0d6e1b3a5c7d9e0f1a2b3c4d5e6f708192',
@@ -19,7 +19,7 @@ const record: NewIssuance = {
   clientAddress: '127.0.0.1',
 };
 
-describe(insertIssuance.name, () => {
+describe(IssuanceRepository.name, () => {
   let db: TestDatabase;
   let dataSource: DataSource;
 
@@ -41,8 +41,12 @@ describe(insertIssuance.name, () => {
 
   it('writes every column of the entity, and Postgres stamps issued_at', async () => {
     const before = new Date(Date.now() - 1000);
-    await insertIssuance(dataSource, record);
-    await insertIssuance(dataSource, { ...record, serial: '01', clientAddress: null });
+    await new IssuanceRepository(dataSource).insert(record);
+    await new IssuanceRepository(dataSource).insert({
+      ...record,
+      serial: '01',
+      clientAddress: null,
+    });
     const rows = await dataSource.getRepository(IssuanceRecord).find({ order: { serial: 'ASC' } });
     expect(rows).toEqual([
       { ...record, serial: '01', clientAddress: null, issuedAt: expect.any(Date) as Date },
@@ -52,7 +56,7 @@ describe(insertIssuance.name, () => {
   });
 
   it('refuses a serial number issued before', async () => {
-    await expect(insertIssuance(dataSource, record)).rejects.toThrow(
+    await expect(new IssuanceRepository(dataSource).insert(record)).rejects.toThrow(
       /duplicate key value violates unique constraint/,
     );
   });

@@ -1,5 +1,6 @@
-import type { DataSource } from 'typeorm';
-import type { IssuanceRecord } from './issuance.entities';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { IssuanceRecord } from '@app/schema';
 
 /** An issuance as the CA records it; Postgres sets `issuedAt`. */
 export type NewIssuance = Omit<IssuanceRecord, 'issuedAt'>;
@@ -15,19 +16,24 @@ const INSERT_ISSUANCE = `INSERT INTO issuance (serial, identity, san_type, issue
  * generated `issued_at` cost more than the row itself on the issuance path. Rejects with the
  * database error (e.g. a repeated serial, which the primary key refuses).
  */
-export async function insertIssuance(dataSource: DataSource, record: NewIssuance): Promise<void> {
-  await dataSource.query(INSERT_ISSUANCE, [
-    record.serial,
-    record.identity,
-    record.sanType,
-    record.issuer,
-    record.subject,
-    record.ruleId,
-    record.ruleName,
-    record.keyFingerprint,
-    record.keyAlgorithm,
-    record.notBefore,
-    record.notAfter,
-    record.clientAddress,
-  ]);
+@Injectable()
+export class IssuanceRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(record: NewIssuance): Promise<void> {
+    await this.dataSource.query(INSERT_ISSUANCE, [
+      record.serial,
+      record.identity,
+      record.sanType,
+      record.issuer,
+      record.subject,
+      record.ruleId,
+      record.ruleName,
+      record.keyFingerprint,
+      record.keyAlgorithm,
+      record.notBefore,
+      record.notAfter,
+      record.clientAddress,
+    ]);
+  }
 }

@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import { buildLeaf, certificatesToPem, fingerprintOf } from '@app/signing';
 import { CaError } from '../errors';
 import { OidcVerifier } from '../identity';
-import { CaChainService } from '../keys/ca-chain.service';
+import { CaChainService } from '../authority/ca-chain.service';
 import { PolicyService } from '../policy';
 import { parseClientKey, verifyProofOfPossession } from './client-key';
 import { parseCsr } from './csr';
 import { CtClient } from './ct-client';
-import { insertIssuance } from './issuance.repository';
+import { IssuanceRepository } from './issuance.repository';
 import { RateLimiter } from './rate-limiter';
 import type { SigningCertRequest } from './signing-cert.request';
 
@@ -34,7 +33,7 @@ export class IssuanceService {
     private readonly verifier: OidcVerifier,
     private readonly policy: PolicyService,
     private readonly ca: CaChainService,
-    private readonly dataSource: DataSource,
+    private readonly issuances: IssuanceRepository,
     private readonly ct: CtClient,
     @Inject(SIGNET_CONFIG) config: SignetConfig,
   ) {
@@ -79,7 +78,7 @@ export class IssuanceService {
           await this.ct.addPreChain([await leaf.precertificate(), ...this.ca.chainDer]),
         ])
       : await leaf.certificate();
-    await insertIssuance(this.dataSource, {
+    await this.issuances.insert({
       serial: leaf.serialNumber.toString(16),
       identity: principal.san.value,
       sanType: principal.san.type,

@@ -2,6 +2,5 @@ export * from './evaluate';
 export * from './matcher';
 export * from './policy.error';
 export * from './policy.service';
-export * from './rule.entity';
 export * from './rules.config';
 export * from './rules.repository';

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@app/platform';
 import { createTestDatabase, type TestDatabase } from '@app/testing/database';
-import { IamRule } from './rule.entity';
+import { IamRule } from '@app/schema';
 
 /** The statements of the `-- migration:` block at the top of rule.entity.ts. */
 export function iamRuleTableSql(): string[] {
-  const source = readFileSync(join(__dirname, 'rule.entity.ts'), 'utf8');
+  const source = readFileSync(
+    join(__dirname, '../../../../libs/schema/src/ca/rule.entity.ts'),
+    'utf8',
+  );
   const block = /^-- migration:.*\n([\s\S]*?)^-- end migration/m.exec(source);
   if (block === null) throw new Error('rule.entity.ts has no -- migration: block');
   return block[1]!

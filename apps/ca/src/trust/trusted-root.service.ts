@@ -1,22 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
+import type { PublishedLogTree } from '@app/schema';
 import type { ParsedCertificate } from '@app/signing';
 import { OidcVerifier } from '../identity';
-import { CaChainService } from '../keys/ca-chain.service';
+import { CaChainService } from '../authority/ca-chain.service';
+import { LogTreesRepository } from './log-trees.repository';
 
 /** Sigstore's media types (protobuf-specs `TrustedRoot` 0.1, `SigningConfig` 0.2). */
 export const TRUSTED_ROOT_MEDIA_TYPE = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1';
 export const SIGNING_CONFIG_MEDIA_TYPE = 'application/vnd.dev.sigstore.signingconfig.v0.2+json';
-
-interface TreeRow {
-  purpose: 'artifact' | 'ct';
-  public_key: Buffer;
-  log_id: Buffer;
-  created_at: Date;
-  frozen_at: Date | null;
-}
 
 interface ValidFor {
   start: string;
@@ -31,24 +24,24 @@ interface ValidFor {
 export class TrustedRootService {
   constructor(
     @Inject(SIGNET_CONFIG) private readonly config: SignetConfig,
-    private readonly dataSource: DataSource,
+    private readonly logTrees: LogTreesRepository,
     private readonly ca: CaChainService,
     private readonly verifier: OidcVerifier,
   ) {}
 
   async trustedRoot(): Promise<object> {
     const trees = await this.trees();
-    const log = (row: TreeRow, baseUrl: string) => ({
+    const log = (row: PublishedLogTree, baseUrl: string) => ({
       baseUrl,
       hashAlgorithm: 'SHA2_256',
       publicKey: {
-        rawBytes: row.public_key.toString('base64'),
+        rawBytes: row.publicKey.toString('base64'),
         keyDetails: keyDetails(
-          createPublicKey({ key: row.public_key, format: 'der', type: 'spki' }),
+          createPublicKey({ key: row.publicKey, format: 'der', type: 'spki' }),
         ),
-        validFor: window(row.created_at, row.frozen_at),
+        validFor: window(row.createdAt, row.frozenAt),
       },
-      logId: { keyId: row.log_id.toString('base64') },
+      logId: { keyId: row.logId.toString('base64') },
     });
     return {
       mediaType: TRUSTED_ROOT_MEDIA_TYPE,
@@ -81,8 +74,8 @@ export class TrustedRootService {
     const active = this.ca.chains[0]![0]!;
     const caValidity = window(active.notBefore, null);
     const logs = (await this.trees())
-      .filter((t) => t.purpose === 'artifact' && t.frozen_at === null)
-      .map((t) => service(this.config.logPublicUrl, window(t.created_at, null)));
+      .filter((t) => t.purpose === 'artifact' && t.frozenAt === null)
+      .map((t) => service(this.config.logPublicUrl, window(t.createdAt, null)));
     return {
       mediaType: SIGNING_CONFIG_MEDIA_TYPE,
       caUrls: [service(this.config.caPublicUrl, caValidity)],
@@ -96,10 +89,8 @@ export class TrustedRootService {
     };
   }
 
-  private trees(): Promise<TreeRow[]> {
-    return this.dataSource.query<TreeRow[]>(
-      'SELECT purpose, public_key, log_id, created_at, frozen_at FROM log_tree ORDER BY created_at',
-    );
+  private trees(): Promise<PublishedLogTree[]> {
+    return this.logTrees.all();
   }
 
   private authority(chain: readonly ParsedCertificate[], retired: boolean): object {

@@ -8,6 +8,8 @@ import { createTestDatabase, type TestDatabase } from '@app/testing/database';
 import { signet } from '@app/testing/signet-cli';
 import { tempDirs } from '@app/testing/temp-dir';
 import type { TrustedRootService } from '../trust/trusted-root.service';
+import { openTufKeys } from './tuf-keys';
+import { TufTargetsVersionRepository } from './tuf-targets-version.repository';
 import {
   SIGNING_CONFIG_TARGET,
   TRUSTED_ROOT_TARGET,
@@ -29,13 +31,13 @@ describe(TufRepositoryService.name, () => {
   const trust = trustOf(() => content);
   /** A CA process: its own service instance over the shared database and data directory. */
   const boot = async (env: Record<string, string> = {}) => {
-    const service = new TufRepositoryService(
-      loadConfig({ DATABASE_URL: db.url, SIGNET_DATA_DIR: dataDir, ...env }),
-      dataSource,
+    const config = loadConfig({ DATABASE_URL: db.url, SIGNET_DATA_DIR: dataDir, ...env });
+    return new TufRepositoryService(
+      config,
+      new TufTargetsVersionRepository(dataSource),
       trust,
+      await openTufKeys(config),
     );
-    await service.onModuleInit();
-    return service;
   };
   /** What a client reads: timestamp → snapshot → targets → the target, by version and hash. */
   const walk = async (service: TufRepositoryService) => {
@@ -147,13 +149,13 @@ describe(TufRepositoryService.name, () => {
   it('lets racing processes with different trusted roots each take their own next version', async () => {
     await walk(await boot());
     const processWith = async (root: object) => {
-      const service = new TufRepositoryService(
-        loadConfig({ DATABASE_URL: db.url, SIGNET_DATA_DIR: dataDir }),
-        dataSource,
+      const config = loadConfig({ DATABASE_URL: db.url, SIGNET_DATA_DIR: dataDir });
+      return new TufRepositoryService(
+        config,
+        new TufTargetsVersionRepository(dataSource),
         trustOf(() => root),
+        await openTufKeys(config),
       );
-      await service.onModuleInit();
-      return service;
     };
     const [x, y] = [await processWith({ ctlogs: ['x'] }), await processWith({ ctlogs: ['y'] })];
     const [rx, ry] = await Promise.all([walk(x), walk(y)]);

@@ -1,9 +1,6 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { developmentSigner, openSigner, SIGNET_CONFIG, type SignetConfig } from '@app/platform';
+import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import {
   buildTufSnapshot,
   buildTufTargets,
@@ -14,7 +11,7 @@ import {
 } from '@app/signing';
 import { CaError } from '../errors';
 import { TrustedRootService } from '../trust/trusted-root.service';
-import { checkRootHistory, developmentRoots, readRootHistory } from './tuf-roots';
+import { TUF_KEYS, type TufKeys } from './tuf-keys';
 import { TufTargetsVersionRepository } from './tuf-targets-version.repository';
 
 /** The targets this repository distributes, under the names sigstore-js and cosign ask for. */
@@ -60,44 +57,21 @@ interface Published {
  * development root key and online key are created under SIGNET_DATA_DIR/tuf.
  */
 @Injectable()
-export class TufRepositoryService implements OnModuleInit {
-  private readonly logger = new Logger(TufRepositoryService.name);
-  private online!: Signer;
+export class TufRepositoryService {
+  private readonly online: Signer;
   /** `N.root.json` bytes, index N-1. */
-  private roots: Buffer[] = [];
+  private readonly roots: readonly Buffer[];
   private published: Published | undefined;
   private publishing: Promise<Published> | undefined;
-  private readonly versions: TufTargetsVersionRepository;
 
   constructor(
     @Inject(SIGNET_CONFIG) private readonly config: SignetConfig,
-    dataSource: DataSource,
+    private readonly versions: TufTargetsVersionRepository,
     private readonly trust: TrustedRootService,
+    @Inject(TUF_KEYS) keys: TufKeys,
   ) {
-    this.versions = new TufTargetsVersionRepository(dataSource);
-  }
-
-  async onModuleInit(): Promise<void> {
-    const { tufKey, tufRootDir } = this.config.ca;
-    if (tufKey !== undefined && tufRootDir !== undefined) {
-      this.online = await openSigner(tufKey);
-      this.roots = await readRootHistory(tufRootDir);
-      this.warn(checkRootHistory(this.roots, this.online, 'CA_TUF_ROOT_DIR'));
-    } else {
-      const dir = join(this.config.dataDir, 'tuf');
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      this.online = (await developmentSigner(dir, 'online')).signer;
-      const root = (await developmentSigner(dir, 'root')).signer;
-      this.roots = await developmentRoots(dir, root, this.online);
-      this.warn(checkRootHistory(this.roots, this.online, dir));
-      this.logger.warn(
-        `CA_TUF_KEY is unset: the TUF repository at /tuf is signed with DEVELOPMENT root and online keys from ${dir}; never use it in production`,
-      );
-    }
-  }
-
-  private warn(message: string | undefined): void {
-    if (message !== undefined) this.logger.warn(message);
+    this.online = keys.online;
+    this.roots = keys.roots;
   }
 
   /** `N.root.json`, as signed. */

@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { CaError } from '../errors';
 
 const DAY_MS = 86_400_000;
@@ -19,6 +20,7 @@ export interface TargetsVersion {
  * `tuf_targets_version`: the version numbers of the CA's TUF targets and snapshot metadata, shared
  * by every CA process so that they sign the same version for the same content. Append-only.
  */
+@Injectable()
 export class TufTargetsVersionRepository {
   constructor(private readonly dataSource: DataSource) {}
 

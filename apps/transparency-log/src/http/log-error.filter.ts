@@ -1,6 +1,6 @@
 import { DomainErrorFilter, type ErrorAnswer } from '@app/platform';
-import { CtError, type CtErrorCode } from '../ct/ct.errors';
-import { EntryError, type EntryErrorCode } from '../entries/kinds';
+import { CtError, type CtErrorCode } from '../personalities/ct/ct.errors';
+import { EntryError, type EntryErrorCode } from '../personalities/rekor-v1/kinds';
 import { LogError, type LogErrorCode } from '../errors';
 
 const LOG_STATUS: Record<LogErrorCode, number> = {

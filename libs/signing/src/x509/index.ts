@@ -14,6 +14,16 @@ export {
   verifySct,
 } from './ct';
 export type { CtLogEntry, TimestampedEntryInput } from './ct';
+export {
+  rfc6962NoteKeyId,
+  rfc6962NoteSigner,
+  rfc6962NoteVerifier,
+  signTreeHead,
+  treeHeadFromNote,
+  treeHeadSignatureInput,
+  verifyTreeHead,
+} from './ct-tree-head';
+export type { SignedTreeHead } from './ct-tree-head';
 export { computeKeyIdentifier } from './extensions';
 export { readFulcioExtensions } from './fulcio';
 export { randomSerialNumber } from './issue';

@@ -1,0 +1,28 @@
+// The shared database as it really is: every table's entity, the tree purposes, and the two
+// reads that cross from one app's tables to the other's (instance/). The migrations that create
+// these tables are the top-level migrations/ (@app/migrations); `npm run db:check` compares the
+// two. Both apps import this library; it imports no app.
+import { CaCertificate, IssuanceRecord } from './ca/issuance.entities';
+import { IamRule } from './ca/rule.entity';
+import { TufTargetsVersion } from './ca/tuf.entities';
+import { LogEntryRecord, SearchIndexRecord } from './log/entry.entities';
+import { CheckpointRecord, HashTile, LogTree, TreeState } from './log/tree.entities';
+
+export * from './purposes';
+export { CaCertificate, IssuanceRecord, IamRule, TufTargetsVersion };
+export { CheckpointRecord, HashTile, LogEntryRecord, LogTree, SearchIndexRecord, TreeState };
+export * from './instance/ca-certificates';
+export * from './instance/log-trees';
+
+/** The CA's tables. */
+export const caEntities = [IssuanceRecord, CaCertificate, IamRule, TufTargetsVersion];
+
+/** The log's tables. */
+export const logEntities = [
+  LogTree,
+  TreeState,
+  HashTile,
+  CheckpointRecord,
+  LogEntryRecord,
+  SearchIndexRecord,
+];
