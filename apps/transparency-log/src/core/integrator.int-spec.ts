@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import {
   emptyRoot,
@@ -46,6 +47,11 @@ describe(Integrator.name, () => {
     );
     await db.query(
       `INSERT INTO tree_state (tree_id, size, root_hash, right_edge) VALUES ($1, 0, $2, '')`,
+      [TREE_ID.toString(), Buffer.from(emptyRoot())],
+    );
+    // As the registry creates a tree: its empty head is signed at once.
+    await db.query(
+      `INSERT INTO checkpoint (tree_id, tree_size, root_hash, note) VALUES ($1, 0, $2, 'empty')`,
       [TREE_ID.toString(), Buffer.from(emptyRoot())],
     );
     tree = await dataSource.getRepository(LogTree).findOneByOrFail({ id: TREE_ID });
@@ -142,6 +148,51 @@ describe(Integrator.name, () => {
     // The same batch then integrates normally, at the same leaf indices.
     const results = await integrator.integrate(tree, signing, batch);
     expect(results[0]!.leafIndex).toBe(BigInt(before.head.size));
+  });
+
+  it('refuses to sign a fork when the right edge was changed behind its back, and writes nothing', async () => {
+    const before = await stored();
+    const edge = before.head.right_edge;
+    // The tree_state trigger lets the edge change at equal size: exactly what M6 exploits.
+    await db.query('UPDATE tree_state SET right_edge = $2 WHERE tree_id = $1', [
+      TREE_ID.toString(),
+      Buffer.alloc(edge.length, 0x11),
+    ]);
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    await expect(integrator.integrate(tree, signing, [entry(20_000)])).rejects.toThrow(
+      'the log refuses to append: its stored tree head is inconsistent with its last signed checkpoint',
+    );
+    expect(errors).toHaveBeenCalledWith(
+      `refusing to append: tree ${TREE_ID}: the stored right edge does not hash to the stored root at size ${before.head.size}`,
+    );
+    errors.mockRestore();
+    const after = await stored();
+    expect({ ...after, head: { ...after.head, right_edge: edge } }).toEqual(before);
+    // Put back, the edge is appended to as before.
+    await db.query('UPDATE tree_state SET right_edge = $2 WHERE tree_id = $1', [
+      TREE_ID.toString(),
+      edge,
+    ]);
+    const [result] = await integrator.integrate(tree, signing, [entry(20_000)]);
+    expect(result!.leafIndex).toBe(BigInt(before.head.size));
+  });
+
+  it('refuses to append to a tree another process froze, and writes nothing', async () => {
+    await db.query('UPDATE log_tree SET active = false, frozen_at = now() WHERE id = $1', [
+      TREE_ID.toString(),
+    ]);
+    const before = await stored();
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    // `tree` is this process's copy, still marked active: the head's lock reads the truth.
+    expect(tree.active).toBe(true);
+    await expect(integrator.integrate(tree, signing, [entry(30_000)])).rejects.toThrow(
+      'the log refuses to append: this tree is frozen (its signing key was replaced); restart this log process',
+    );
+    expect(errors).toHaveBeenCalledWith(
+      `refusing to append: tree ${TREE_ID} is frozen: its signing key was replaced`,
+    );
+    errors.mockRestore();
+    expect(await stored()).toEqual(before);
   });
 });
 

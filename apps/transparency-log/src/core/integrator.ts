@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { HASH_SIZE, integrate } from '@app/merkle';
+import { Injectable, Logger } from '@nestjs/common';
+import { integrate } from '@app/merkle';
+import { LogError } from '../errors';
 import type { Integrated, PreparedEntry } from './entry';
+import { headProblem, splitHashes } from './head-check';
 import { storeBody } from './stored-body';
 import { EntryRepository, type NewEntryRow } from './entry.repository';
 import type { LogTree } from '@app/schema';
@@ -10,11 +12,15 @@ import type { TreeSigning } from './tree-signing';
 /**
  * Commits batches of entries to a tree: one transaction that locks the tree head, skips
  * duplicates, hands the new leaf hashes to `@app/merkle`'s pure `integrate`, and writes what it
- * returns (entries, tile appends, the new head and a signed checkpoint). Unlike Tessera, the
+ * returns (entries, tile appends, the new head and a signed checkpoint). Before that it checks
+ * the locked head against the newest signed checkpoint and refuses a frozen or inconsistent tree
+ * (`head-check.ts`). Unlike Tessera, the
  * checkpoint is signed inside the lock, so that a POST can answer with a proof against it.
  */
 @Injectable()
 export class Integrator {
+  private readonly logger = new Logger(Integrator.name);
+
   constructor(
     private readonly repo: TreeRepository,
     private readonly entries: EntryRepository,
@@ -30,6 +36,18 @@ export class Integrator {
     const bodies = batch.map((entry) => storeBody(entry.body));
     return this.repo.transaction(async (q) => {
       const head = await this.repo.head(tree, q, true);
+      const problem = headProblem(head, await this.repo.latestCheckpoint(tree.id, q));
+      if (problem !== undefined) {
+        // Loud: either another process froze the tree (this one holds a replaced key), or the
+        // database was changed behind the log's back. Nothing is signed either way.
+        this.logger.error(`refusing to append: ${problem}`);
+        throw new LogError(
+          'UNAVAILABLE',
+          head.active
+            ? 'the log refuses to append: its stored tree head is inconsistent with its last signed checkpoint'
+            : 'the log refuses to append: this tree is frozen (its signing key was replaced); restart this log process',
+        );
+      }
       const existing = await this.entries.existing(
         q,
         tree.id,
@@ -91,11 +109,4 @@ export class Integrator {
       return results;
     });
   }
-}
-
-/** The 32-byte hashes of a stored right edge (`tree_state.right_edge`, concatenated). */
-function splitHashes(bytes: Buffer): Uint8Array[] {
-  const hashes: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; i += HASH_SIZE) hashes.push(bytes.subarray(i, i + HASH_SIZE));
-  return hashes;
 }

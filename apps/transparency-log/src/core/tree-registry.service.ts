@@ -11,6 +11,7 @@ import { closeSigner, SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import { logIdOf, publicKeyToDer, type Signer } from '@app/signing';
 import { LogError } from '../errors';
 import type { Integrated, PreparedEntry } from './entry';
+import { headProblem } from './head-check';
 import { Integrator } from './integrator';
 import { Sequencer } from './sequencer';
 import { LogTree, type TreePurpose } from '@app/schema';
@@ -113,8 +114,13 @@ export class TreeRegistry implements OnModuleInit, OnModuleDestroy {
       let indexOffset = 0n;
       if (currentId !== undefined) {
         const current = (await this.repo.tree(currentId, q))!;
-        if (current.publicKey.equals(publicKey)) return current;
         const head = await this.repo.head(current, q, true);
+        if (current.publicKey.equals(publicKey)) {
+          // Said at start, not only at the first append: reads keep serving for auditors.
+          const problem = headProblem(head, await this.repo.latestCheckpoint(current.id, q));
+          if (problem !== undefined) this.logger.error(`appends will be refused: ${problem}`);
+          return current;
+        }
         await this.repo.freeze(q, current.id);
         // Global indices continue across the trees of one purpose only.
         indexOffset = current.indexOffset + head.size;

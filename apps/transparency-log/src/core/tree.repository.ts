@@ -8,6 +8,8 @@ export interface TreeHead {
   size: bigint;
   rootHash: Buffer;
   rightEdge: Buffer;
+  /** `log_tree.active` as read with the head: a frozen tree takes no more entries. */
+  active: boolean;
 }
 
 /** A signed checkpoint as stored. */
@@ -29,8 +31,11 @@ export interface NewTree {
 
 /** The statements on `log_tree`, `tree_state`, `hash_tile` and `checkpoint`, named. */
 const SQL = {
-  head: 'SELECT size, root_hash, right_edge FROM tree_state WHERE tree_id = $1',
-  headForUpdate: 'SELECT size, root_hash, right_edge FROM tree_state WHERE tree_id = $1 FOR UPDATE',
+  head: `SELECT s.size, s.root_hash, s.right_edge, t.active FROM tree_state s
+    JOIN log_tree t ON t.id = s.tree_id WHERE s.tree_id = $1`,
+  // Freezing a tree takes this lock first, so the active flag read with it is current.
+  headForUpdate: `SELECT s.size, s.root_hash, s.right_edge, t.active FROM tree_state s
+    JOIN log_tree t ON t.id = s.tree_id WHERE s.tree_id = $1 FOR UPDATE OF s`,
   lock: 'SELECT pg_advisory_xact_lock($1)',
   activeTreeId: 'SELECT id FROM log_tree WHERE purpose = $1 AND active',
   freeze: 'UPDATE log_tree SET active = false, frozen_at = now() WHERE id = $1',
@@ -98,10 +103,16 @@ export class TreeRepository {
   async head(tree: LogTree, q: QueryRunner, lock = false): Promise<TreeHead> {
     const rows = (await q.query(lock ? SQL.headForUpdate : SQL.head, [
       tree.id.toString(),
-    ])) as Array<{ size: string; root_hash: Buffer; right_edge: Buffer }>;
+    ])) as Array<{ size: string; root_hash: Buffer; right_edge: Buffer; active: boolean }>;
     const row = rows[0];
     if (row === undefined) throw new Error(`tree ${tree.id} has no state row`);
-    return { tree, size: BigInt(row.size), rootHash: row.root_hash, rightEdge: row.right_edge };
+    return {
+      tree,
+      size: BigInt(row.size),
+      rootHash: row.root_hash,
+      rightEdge: row.right_edge,
+      active: row.active,
+    };
   }
 
   /** Makes `treeId` inactive: it keeps serving, and is never appended to again. */
@@ -157,11 +168,11 @@ export class TreeRepository {
     await q.query(SQL.insertCheckpoint, [treeId.toString(), treeSize.toString(), rootHash, note]);
   }
 
-  /** The newest checkpoint of a tree, if any. */
-  async latestCheckpoint(treeId: bigint): Promise<StoredCheckpoint | undefined> {
-    const rows = await this.dataSource.query<
-      Array<{ tree_size: string; root_hash: Buffer; note: string }>
-    >(SQL.latestCheckpoint, [treeId.toString()]);
+  /** The newest checkpoint of a tree, if any (within `q`'s transaction when given). */
+  async latestCheckpoint(treeId: bigint, q?: QueryRunner): Promise<StoredCheckpoint | undefined> {
+    const rows = (await (q ?? this.dataSource).query(SQL.latestCheckpoint, [
+      treeId.toString(),
+    ])) as Array<{ tree_size: string; root_hash: Buffer; note: string }>;
     const row = rows[0];
     return row && { treeSize: BigInt(row.tree_size), rootHash: row.root_hash, note: row.note };
   }
