@@ -156,6 +156,10 @@ describe(parseIssuers.name, () => {
       [{ wildcardUrl: 'https://*.com/id', audience: 'a', type: 'kubernetes' }],
       "issuers[0].wildcardUrl: must not have '*' in the last two labels of the host",
     ],
+    [
+      [{ wildcardUrl: 'https://ci-*-*.example.com', audience: 'a', type: 'kubernetes' }],
+      "issuers[0].wildcardUrl: has '*' inside the host label \"ci-*-*\"; each '*' must be a whole host label or path segment",
+    ],
   ])('rejects %j naming the field', (raw, message) => {
     expect(() => parseIssuers(raw)).toThrow(new Error(message));
   });

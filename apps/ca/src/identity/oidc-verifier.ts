@@ -1,7 +1,7 @@
 import { IdentityError, quote } from './identity.error';
 import { parseIssuers, type IssuerConfig, type IssuerType } from './issuer-config';
 import { discoverIssuerKeys, type IssuerKeys } from './issuer-keys';
-import { wildcardToRegExp } from './issuer-url';
+import { compileWildcardUrl } from './issuer-url';
 import { jose, type JWTPayload, type ProtectedHeaderParameters } from './jose';
 import { buildPrincipal, type Principal } from './principal';
 import { verificationError } from './token-errors';
@@ -47,7 +47,10 @@ const MAX_WILDCARD_ISSUERS = 100;
 export class OidcVerifier {
   private readonly issuers: readonly IssuerConfig[];
   private readonly exact = new Map<string, IssuerConfig>();
-  private readonly wildcards: ReadonlyArray<{ pattern: RegExp; config: IssuerConfig }>;
+  private readonly wildcards: ReadonlyArray<{
+    matches: (issuer: string) => boolean;
+    config: IssuerConfig;
+  }>;
   private readonly keys = new Map<string, Promise<IssuerKeys>>();
   private readonly wildcardKeys = new Map<string, Promise<IssuerKeys>>();
   private readonly maxTokenBytes: number;
@@ -64,7 +67,7 @@ export class OidcVerifier {
     }
     this.wildcards = this.issuers
       .filter((config) => config.wildcardUrl !== undefined)
-      .map((config) => ({ pattern: wildcardToRegExp(config.wildcardUrl ?? ''), config }));
+      .map((config) => ({ matches: compileWildcardUrl(config.wildcardUrl ?? ''), config }));
     this.maxTokenBytes = options.maxTokenBytes ?? 16384;
     this.clockTolerance = options.clockToleranceSeconds ?? 60;
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
@@ -150,7 +153,7 @@ export class OidcVerifier {
   private match(issuer: string): { config: IssuerConfig; wildcard: boolean } {
     const exact = this.exact.get(issuer);
     if (exact !== undefined) return { config: exact, wildcard: false };
-    const found = this.wildcards.find(({ pattern }) => pattern.test(issuer));
+    const found = this.wildcards.find(({ matches }) => matches(issuer));
     if (found !== undefined) return { config: found.config, wildcard: true };
     throw new IdentityError(
       'UNKNOWN_ISSUER',
