@@ -10,6 +10,7 @@ import { parseClientKey, verifyProofOfPossession } from './client-key';
 import { parseCsr } from './csr';
 import { CtClient } from './ct-client';
 import { insertIssuance } from './issuance.repository';
+import { leafValidity } from './leaf-validity';
 import { RateLimiter } from './rate-limiter';
 import type { SigningCertRequest } from './signing-cert.request';
 
@@ -63,8 +64,11 @@ export class IssuanceService {
     });
 
     const issuing = this.ca.chain[0]!;
-    const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const notAfter = new Date(notBefore.getTime() + decision.lifetimeSeconds * 1000);
+    const { notBefore, notAfter } = leafValidity(
+      new Date(),
+      decision.lifetimeSeconds,
+      this.ca.chain,
+    );
     const leaf = buildLeaf({
       issuer: issuing,
       issuerSigner: this.ca.signer,
