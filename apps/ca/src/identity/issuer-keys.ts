@@ -1,3 +1,4 @@
+import { boundedFetch, isTooLarge } from './bounded-fetch';
 import { IdentityError, quote } from './identity.error';
 import { checkFetchableUrl } from './issuer-url';
 import { jose, type JWTVerifyGetKey } from './jose';
@@ -23,8 +24,8 @@ export interface IssuerKeys {
   getKey: JWTVerifyGetKey;
 }
 
-/** Largest discovery document read, in bytes: real ones are a few kilobytes. */
-const MAX_DISCOVERY_BYTES = 256 * 1024;
+/** Largest discovery document or JWKS read, in bytes: real ones are a few kilobytes. */
+const MAX_ANSWER_BYTES = 256 * 1024;
 
 /**
  * OpenID Connect Discovery 1.0 §4: fetches `<issuer>/.well-known/openid-configuration` (no
@@ -39,7 +40,8 @@ export async function discoverIssuerKeys(
   options: IssuerKeysOptions,
 ): Promise<IssuerKeys> {
   const discoveryUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-  const document = await fetchJsonObject(discoveryUrl, options);
+  const fetchBounded = boundedFetch(options.fetch, MAX_ANSWER_BYTES);
+  const document = await fetchJsonObject(discoveryUrl, fetchBounded, options.timeoutMs);
   const unavailable = (problem: string): IdentityError =>
     new IdentityError('ISSUER_UNAVAILABLE', `discovery document ${discoveryUrl} ${problem}`);
   if (document['issuer'] !== issuer) {
@@ -60,7 +62,7 @@ export async function discoverIssuerKeys(
   const remote = jose.createRemoteJWKSet(jwksUrl, {
     timeoutDuration: options.timeoutMs,
     cooldownDuration: options.jwksCooldownMs,
-    [jose.customFetch]: (url, init) => options.fetch(url, init),
+    [jose.customFetch]: (url, init) => fetchBounded(url, init),
   });
   const getKey: JWTVerifyGetKey = async (header, token) => {
     try {
@@ -86,31 +88,34 @@ export async function discoverIssuerKeys(
 
 async function fetchJsonObject(
   url: string,
-  options: IssuerKeysOptions,
+  fetchBounded: typeof fetch,
+  timeoutMs: number,
 ): Promise<Record<string, unknown>> {
   let response: Response;
+  let text: string;
   try {
-    response = await options.fetch(url, {
+    response = await fetchBounded(url, {
       redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
       headers: { accept: 'application/json' },
     });
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new IdentityError('ISSUER_UNAVAILABLE', `${url} answered HTTP ${response.status}`);
+    }
+    text = await response.text();
   } catch (error) {
+    if (error instanceof IdentityError) throw error;
+    if (isTooLarge(error)) {
+      throw new IdentityError(
+        'ISSUER_UNAVAILABLE',
+        `${url} is larger than ${MAX_ANSWER_BYTES} bytes`,
+      );
+    }
     throw new IdentityError(
       'ISSUER_UNAVAILABLE',
-      `could not fetch ${url}: ${networkReason(error, options.timeoutMs)}`,
+      `could not fetch ${url}: ${networkReason(error, timeoutMs)}`,
       { cause: error },
-    );
-  }
-  if (response.status !== 200) {
-    await response.body?.cancel();
-    throw new IdentityError('ISSUER_UNAVAILABLE', `${url} answered HTTP ${response.status}`);
-  }
-  const text = await response.text();
-  if (Buffer.byteLength(text) > MAX_DISCOVERY_BYTES) {
-    throw new IdentityError(
-      'ISSUER_UNAVAILABLE',
-      `${url} is larger than ${MAX_DISCOVERY_BYTES} bytes`,
     );
   }
   let document: unknown;
@@ -154,6 +159,13 @@ function keyLookupError(
     cause?: unknown;
   };
   const kid = header.kid === undefined ? 'no kid' : `kid ${quote(header.kid)}`;
+  if (isTooLarge(error)) {
+    return new IdentityError(
+      'ISSUER_UNAVAILABLE',
+      `JWKS ${jwksUri} is larger than ${MAX_ANSWER_BYTES} bytes`,
+      { cause: error },
+    );
+  }
   switch (code ?? '') {
     case 'ERR_JWKS_NO_MATCHING_KEY':
       return new IdentityError(

@@ -156,6 +156,52 @@ describe(`${OidcVerifier.name} discovery and keys`, () => {
     });
   });
 
+  // Security review L1: discovery was read whole before its size check, and jose reads a JWKS with
+  // no limit at all, so one issuer could stream hundreds of MB into the CA within the timeout.
+  describe('bounded answers', () => {
+    const LIMIT = 256 * 1024;
+    /** A fetch whose answer at `path` is an 8 MB stream; `pulled` counts what was read. */
+    const endless = (path: string, head: string) => {
+      const state = { pulled: 0 };
+      const fetchImpl: typeof fetch = (input, init) => {
+        if (!urlOf(input).endsWith(path)) return fetch(input, init);
+        let sent = 0;
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            const chunk =
+              sent === 0 ? Buffer.from(head.padEnd(64 * 1024)) : Buffer.alloc(64 * 1024, 0x20);
+            sent += chunk.length;
+            state.pulled = sent;
+            controller.enqueue(new Uint8Array(chunk));
+            if (sent >= 8 * 1024 * 1024) controller.close();
+          },
+        });
+        return Promise.resolve(new Response(body, { status: 200 }));
+      };
+      return { state, fetchImpl };
+    };
+
+    it('stops reading a discovery document past 256 KB', async () => {
+      const { state, fetchImpl } = endless(DISCOVERY, '{"issuer":');
+      const error = await rejection(make({ fetch: fetchImpl }).verify(await idp.mint(email)));
+      expect(codeAndMessage(error)).toEqual({
+        code: 'ISSUER_UNAVAILABLE',
+        message: `${idp.url}${DISCOVERY} is larger than ${LIMIT} bytes`,
+      });
+      expect(state.pulled).toBeLessThan(LIMIT + 256 * 1024);
+    });
+
+    it('stops reading a JWKS past 256 KB', async () => {
+      const { state, fetchImpl } = endless('/jwks', '{"keys":[');
+      const error = await rejection(make({ fetch: fetchImpl }).verify(await idp.mint(email)));
+      expect(codeAndMessage(error)).toEqual({
+        code: 'ISSUER_UNAVAILABLE',
+        message: `JWKS ${idp.url}/jwks is larger than ${LIMIT} bytes`,
+      });
+      expect(state.pulled).toBeLessThan(LIMIT + 256 * 1024);
+    });
+  });
+
   describe('meta-issuers', () => {
     const kubernetes = {
       sub: 's',
