@@ -1,6 +1,8 @@
+import { isIP } from 'node:net';
+import { Logger } from '@nestjs/common';
 import { boundedFetch, isTooLarge } from './bounded-fetch';
 import { IdentityError, quote } from './identity.error';
-import { checkFetchableUrl } from './issuer-url';
+import { checkFetchableUrl, checkSameDomain } from './issuer-url';
 import { jose, type JWTVerifyGetKey } from './jose';
 
 /** How {@link discoverIssuerKeys} reaches the network. */
@@ -12,6 +14,22 @@ export interface IssuerKeysOptions {
   jwksCooldownMs: number;
   /** The issuer's `allowHttp`: permits an http `jwks_uri` on a loopback host. */
   allowHttp: boolean;
+  /**
+   * The issuer was matched by a wildcard, so whoever runs it is not vetted: its `jwks_uri` must
+   * then be in the issuer's domain (same host, or same last two labels; an IP only as itself).
+   */
+  jwksInIssuerDomain?: boolean;
+}
+
+const logger = new Logger('IssuerKeys');
+
+/**
+ * An ISSUER_UNAVAILABLE naming what could not be fetched, but not why: socket codes and timeouts
+ * would tell a token holder whether a port behind the CA is open. The reason goes to the log.
+ */
+function unavailable(what: string, reason: string, cause: unknown): IdentityError {
+  logger.warn(`${what}: ${reason}`);
+  return new IdentityError('ISSUER_UNAVAILABLE', what, { cause });
 }
 
 /** The verification keys of one issuer. */
@@ -42,21 +60,29 @@ export async function discoverIssuerKeys(
   const discoveryUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
   const fetchBounded = boundedFetch(options.fetch, MAX_ANSWER_BYTES);
   const document = await fetchJsonObject(discoveryUrl, fetchBounded, options.timeoutMs);
-  const unavailable = (problem: string): IdentityError =>
+  const invalid = (problem: string): IdentityError =>
     new IdentityError('ISSUER_UNAVAILABLE', `discovery document ${discoveryUrl} ${problem}`);
   if (document['issuer'] !== issuer) {
-    throw unavailable(`names issuer ${quote(document['issuer'])}, not ${quote(issuer)}`);
+    throw invalid(`names issuer ${quote(document['issuer'])}, not ${quote(issuer)}`);
   }
   const rawJwksUri = document['jwks_uri'];
-  if (typeof rawJwksUri !== 'string') throw unavailable('has no jwks_uri');
+  if (typeof rawJwksUri !== 'string') throw invalid('has no jwks_uri');
   let jwksUrl: URL;
   try {
     jwksUrl = new URL(rawJwksUri);
   } catch {
-    throw unavailable(`has a jwks_uri that is not a URL: ${quote(rawJwksUri)}`);
+    throw invalid(`has a jwks_uri that is not a URL: ${quote(rawJwksUri)}`);
   }
   const problem = checkFetchableUrl(jwksUrl, options.allowHttp);
-  if (problem !== undefined) throw unavailable(`has jwks_uri ${quote(rawJwksUri)}: ${problem}`);
+  if (problem !== undefined) throw invalid(`has jwks_uri ${quote(rawJwksUri)}: ${problem}`);
+  if (
+    options.jwksInIssuerDomain === true &&
+    !sameDomain(jwksUrl.hostname, new URL(issuer).hostname)
+  ) {
+    throw invalid(
+      `has jwks_uri ${quote(rawJwksUri)} outside the issuer's domain, which a wildcard issuer requires`,
+    );
+  }
 
   const jwksUri = jwksUrl.href;
   const remote = jose.createRemoteJWKSet(jwksUrl, {
@@ -112,11 +138,7 @@ async function fetchJsonObject(
         `${url} is larger than ${MAX_ANSWER_BYTES} bytes`,
       );
     }
-    throw new IdentityError(
-      'ISSUER_UNAVAILABLE',
-      `could not fetch ${url}: ${networkReason(error, timeoutMs)}`,
-      { cause: error },
-    );
+    throw unavailable(`could not fetch ${url}`, networkReason(error, timeoutMs), error);
   }
   let document: unknown;
   try {
@@ -179,21 +201,21 @@ function keyLookupError(
         `several keys in ${jwksUri} match the token's ${kid}; the signature verifies with none`,
         { cause: error },
       );
-    case 'ERR_JWKS_TIMEOUT':
-      return new IdentityError('ISSUER_UNAVAILABLE', `fetching JWKS ${jwksUri} timed out`, {
-        cause: error,
-      });
-    case 'ERR_JWKS_INVALID':
-    case 'ERR_JOSE_GENERIC':
-      return new IdentityError('ISSUER_UNAVAILABLE', `JWKS ${jwksUri}: ${message ?? 'unusable'}`, {
-        cause: error,
-      });
     default: {
       const socketCode = (cause as { code?: unknown } | undefined)?.code;
       const reason = typeof socketCode === 'string' ? socketCode : (message ?? 'unknown error');
-      return new IdentityError('ISSUER_UNAVAILABLE', `could not fetch JWKS ${jwksUri}: ${reason}`, {
-        cause: error,
-      });
+      return unavailable(
+        `could not fetch JWKS ${jwksUri}`,
+        `${code ?? 'network'}: ${reason}`,
+        error,
+      );
     }
   }
+}
+
+/** Same host, or (neither an IP address) the same last two labels: Fulcio's domain rule. */
+function sameDomain(host: string, issuerHost: string): boolean {
+  if (host === issuerHost) return true;
+  if (isIP(host) !== 0 || isIP(issuerHost) !== 0 || host.startsWith('[')) return false;
+  return checkSameDomain(host, issuerHost) === undefined;
 }

@@ -177,6 +177,7 @@ export class OidcVerifier {
       timeoutMs: this.timeoutMs,
       jwksCooldownMs: this.jwksCooldownMs,
       allowHttp: config.allowHttp === true,
+      jwksInIssuerDomain: wildcard,
     });
     cache.set(issuer, pending);
     // A failed discovery is forgotten, so the next token retries rather than failing forever.
