@@ -1,5 +1,11 @@
 import { IdentityError, quote } from './identity.error';
-import { parseIssuers, type IssuerConfig, type IssuerType } from './issuer-config';
+import { parseDuration } from '../policy/rules.config';
+import {
+  DEFAULT_MAX_TOKEN_AGE,
+  parseIssuers,
+  type IssuerConfig,
+  type IssuerType,
+} from './issuer-config';
 import { discoverIssuerKeys, type IssuerKeys } from './issuer-keys';
 import { compileWildcardUrl } from './issuer-url';
 import { jose, type JWTPayload, type ProtectedHeaderParameters } from './jose';
@@ -106,6 +112,7 @@ export class OidcVerifier {
       throw new IdentityError('MISSING_CLAIM', 'token has no iss claim');
     }
     const { config, wildcard } = this.match(issuer);
+    const maxTokenAge = config.maxTokenAge ?? DEFAULT_MAX_TOKEN_AGE;
     const keys = await this.keysFor(issuer, config, wildcard);
     let verified: JWTPayload;
     try {
@@ -115,6 +122,7 @@ export class OidcVerifier {
         algorithms: [...ALLOWED_ALGORITHMS],
         clockTolerance: this.clockTolerance,
         requiredClaims: ['iat', 'exp'],
+        maxTokenAge: parseDuration(maxTokenAge),
       }));
     } catch (error) {
       throw verificationError(error, {
@@ -122,6 +130,7 @@ export class OidcVerifier {
         audience: config.audience,
         payload,
         clockToleranceSeconds: this.clockTolerance,
+        maxTokenAge,
         kid: header.kid,
       });
     }
