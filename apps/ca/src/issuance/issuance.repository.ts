@@ -31,3 +31,14 @@ export async function insertIssuance(dataSource: DataSource, record: NewIssuance
     record.clientAddress,
   ]);
 }
+
+/**
+ * The DER public keys of the CT trees the log runs now (`log_tree`, purpose `ct`, not frozen):
+ * the keys the trusted root publishes for SCTs being issued today.
+ */
+export async function currentCtLogKeys(dataSource: DataSource): Promise<Buffer[]> {
+  const rows = await dataSource.query<{ public_key: Buffer }[]>(
+    "SELECT public_key FROM log_tree WHERE purpose = 'ct' AND frozen_at IS NULL",
+  );
+  return rows.map((row) => row.public_key);
+}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
-import { buildLeaf, certificatesToPem, fingerprintOf } from '@app/signing';
+import { buildLeaf, certificatesToPem, fingerprintOf, precertEntry } from '@app/signing';
 import { CaError } from '../errors';
 import { OidcVerifier } from '../identity';
 import { CaChainService } from '../keys/ca-chain.service';
@@ -9,8 +9,9 @@ import { PolicyService } from '../policy';
 import { parseClientKey, verifyProofOfPossession } from './client-key';
 import { parseCsr } from './csr';
 import { CtClient } from './ct-client';
-import { insertIssuance } from './issuance.repository';
+import { currentCtLogKeys, insertIssuance } from './issuance.repository';
 import { leafValidity } from './leaf-validity';
+import { CtLogKeys } from './sct-check';
 import { RateLimiter } from './rate-limiter';
 import type { SigningCertRequest } from './signing-cert.request';
 
@@ -30,6 +31,7 @@ export class IssuanceService {
   private readonly perIdentity: RateLimiter;
   private readonly perClient: RateLimiter;
   private readonly ctRequired: boolean;
+  private readonly ctLogKeys: CtLogKeys;
 
   constructor(
     private readonly verifier: OidcVerifier,
@@ -42,6 +44,7 @@ export class IssuanceService {
     this.ctRequired = config.ca.ctRequired;
     this.perIdentity = new RateLimiter(config.ca.rateLimitPerIdentity);
     this.perClient = new RateLimiter(config.ca.rateLimitPerClient);
+    this.ctLogKeys = new CtLogKeys(() => currentCtLogKeys(dataSource));
   }
 
   async issue(request: SigningCertRequest, context: RequestContext): Promise<string[]> {
@@ -78,11 +81,15 @@ export class IssuanceService {
       notBefore,
       notAfter,
     });
-    const certificate = this.ctRequired
-      ? await leaf.certificate([
-          await this.ct.addPreChain([await leaf.precertificate(), ...this.ca.chainDer]),
-        ])
-      : await leaf.certificate();
+    let certificate: Uint8Array;
+    if (this.ctRequired) {
+      const precertificate = await leaf.precertificate();
+      const sct = await this.ct.addPreChain([precertificate, ...this.ca.chainDer]);
+      await this.ctLogKeys.check(sct, precertEntry(precertificate, issuing));
+      certificate = await leaf.certificate([sct]);
+    } else {
+      certificate = await leaf.certificate();
+    }
     await insertIssuance(this.dataSource, {
       serial: leaf.serialNumber.toString(16),
       identity: principal.san.value,
