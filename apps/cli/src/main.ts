@@ -23,7 +23,7 @@ Usage:
                 [--trusted-root T]                     verify a file, its bundle and its signer
   signet verify FILE|sha256:HEX --bundle B --key KEY.pem [--trusted-root T]
                                                        verify a bundle signed with a managed key
-  signet trust-root [--out FILE]                       fetch the instance's trusted root
+  signet trust-root [--out FILE] [--replace]           fetch the instance's trusted root
   signet log info|get|search|proof                     read and check the transparency log
   signet ca init --out DIR                             create a CA root and intermediate
   signet tuf init|root --out DIR                       create or renew the TUF root of the CA's /tuf
@@ -31,7 +31,8 @@ Usage:
   signet COMMAND --help                                options and examples of a command
 
 Instance: --ca-url/--log-url, else SIGNET_CA_URL/SIGNET_LOG_URL, else http://127.0.0.1:5555
-and http://127.0.0.1:3000.
+and http://127.0.0.1:3000. Plain http only to loopback hosts, unless --insecure-http (which
+never covers sending the identity token).
 Identity token (sign, attest): --identity-token, SIGSTORE_ID_TOKEN (also GitLab CI id_tokens),
 GitHub Actions (permissions: id-token: write), --identity-token-file, in that order.
 Status lines go to stderr; --json prints a machine-readable result on stdout.

@@ -156,6 +156,14 @@ describe(parseIssuers.name, () => {
       [{ wildcardUrl: 'https://*.com/id', audience: 'a', type: 'kubernetes' }],
       "issuers[0].wildcardUrl: must not have '*' in the last two labels of the host",
     ],
+    [
+      [{ url: 'https://idp.example.com', audience: 'a', type: 'email', maxTokenAge: '0s' }],
+      'issuers[0].maxTokenAge: must be a duration such as 90s, 10m or 1h',
+    ],
+    [
+      [{ wildcardUrl: 'https://ci-*-*.example.com', audience: 'a', type: 'kubernetes' }],
+      "issuers[0].wildcardUrl: has '*' inside the host label \"ci-*-*\"; each '*' must be a whole host label or path segment",
+    ],
   ])('rejects %j naming the field', (raw, message) => {
     expect(() => parseIssuers(raw)).toThrow(new Error(message));
   });

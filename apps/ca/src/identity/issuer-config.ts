@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fieldPath } from '@app/platform';
+import { parseDuration } from '../policy/rules.config';
 import { checkIssuerUrl, checkSameDomain, checkWildcardUrl } from './issuer-url';
 
 /** The issuer types, with Fulcio's names and semantics (`pkg/config/config.go`). */
@@ -33,7 +34,12 @@ export interface IssuerConfig {
   subjectDomain?: string;
   /** `spiffe` type: the trust domain every `sub` must belong to. */
   spiffeTrustDomain?: string;
+  /** Oldest token accepted, by its `iat`, as a duration (`10m`, `1h`); default {@link DEFAULT_MAX_TOKEN_AGE}. */
+  maxTokenAge?: string;
 }
+
+/** Tokens older than this (by `iat`) are refused unless the issuer sets `maxTokenAge`. */
+export const DEFAULT_MAX_TOKEN_AGE = '1h';
 
 type Problem = readonly [field: keyof IssuerConfig, message: string];
 
@@ -47,6 +53,10 @@ const issuerSchema = z
     skipEmailVerification: z.boolean().optional(),
     subjectDomain: z.string().min(1).optional(),
     spiffeTrustDomain: z.string().min(1).optional(),
+    maxTokenAge: z
+      .string()
+      .refine((v) => (parseDuration(v) ?? 0) > 0, 'must be a duration such as 90s, 10m or 1h')
+      .optional(),
   })
   .superRefine((issuer, ctx) => {
     for (const [field, message] of problemsOf(issuer)) {

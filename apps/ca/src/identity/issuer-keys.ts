@@ -1,5 +1,8 @@
+import { isIP } from 'node:net';
+import { Logger } from '@nestjs/common';
+import { boundedFetch, isTooLarge } from './bounded-fetch';
 import { IdentityError, quote } from './identity.error';
-import { checkFetchableUrl } from './issuer-url';
+import { checkFetchableUrl, checkSameDomain } from './issuer-url';
 import { jose, type JWTVerifyGetKey } from './jose';
 
 /** How {@link discoverIssuerKeys} reaches the network. */
@@ -11,6 +14,22 @@ export interface IssuerKeysOptions {
   jwksCooldownMs: number;
   /** The issuer's `allowHttp`: permits an http `jwks_uri` on a loopback host. */
   allowHttp: boolean;
+  /**
+   * The issuer was matched by a wildcard, so whoever runs it is not vetted: its `jwks_uri` must
+   * then be in the issuer's domain (same host, or same last two labels; an IP only as itself).
+   */
+  jwksInIssuerDomain?: boolean;
+}
+
+const logger = new Logger('IssuerKeys');
+
+/**
+ * An ISSUER_UNAVAILABLE naming what could not be fetched, but not why: socket codes and timeouts
+ * would tell a token holder whether a port behind the CA is open. The reason goes to the log.
+ */
+function unavailable(what: string, reason: string, cause: unknown): IdentityError {
+  logger.warn(`${what}: ${reason}`);
+  return new IdentityError('ISSUER_UNAVAILABLE', what, { cause });
 }
 
 /** The verification keys of one issuer. */
@@ -23,8 +42,8 @@ export interface IssuerKeys {
   getKey: JWTVerifyGetKey;
 }
 
-/** Largest discovery document read, in bytes: real ones are a few kilobytes. */
-const MAX_DISCOVERY_BYTES = 256 * 1024;
+/** Largest discovery document or JWKS read, in bytes: real ones are a few kilobytes. */
+const MAX_ANSWER_BYTES = 256 * 1024;
 
 /**
  * OpenID Connect Discovery 1.0 §4: fetches `<issuer>/.well-known/openid-configuration` (no
@@ -39,28 +58,37 @@ export async function discoverIssuerKeys(
   options: IssuerKeysOptions,
 ): Promise<IssuerKeys> {
   const discoveryUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-  const document = await fetchJsonObject(discoveryUrl, options);
-  const unavailable = (problem: string): IdentityError =>
+  const fetchBounded = boundedFetch(options.fetch, MAX_ANSWER_BYTES);
+  const document = await fetchJsonObject(discoveryUrl, fetchBounded, options.timeoutMs);
+  const invalid = (problem: string): IdentityError =>
     new IdentityError('ISSUER_UNAVAILABLE', `discovery document ${discoveryUrl} ${problem}`);
   if (document['issuer'] !== issuer) {
-    throw unavailable(`names issuer ${quote(document['issuer'])}, not ${quote(issuer)}`);
+    throw invalid(`names issuer ${quote(document['issuer'])}, not ${quote(issuer)}`);
   }
   const rawJwksUri = document['jwks_uri'];
-  if (typeof rawJwksUri !== 'string') throw unavailable('has no jwks_uri');
+  if (typeof rawJwksUri !== 'string') throw invalid('has no jwks_uri');
   let jwksUrl: URL;
   try {
     jwksUrl = new URL(rawJwksUri);
   } catch {
-    throw unavailable(`has a jwks_uri that is not a URL: ${quote(rawJwksUri)}`);
+    throw invalid(`has a jwks_uri that is not a URL: ${quote(rawJwksUri)}`);
   }
   const problem = checkFetchableUrl(jwksUrl, options.allowHttp);
-  if (problem !== undefined) throw unavailable(`has jwks_uri ${quote(rawJwksUri)}: ${problem}`);
+  if (problem !== undefined) throw invalid(`has jwks_uri ${quote(rawJwksUri)}: ${problem}`);
+  if (
+    options.jwksInIssuerDomain === true &&
+    !sameDomain(jwksUrl.hostname, new URL(issuer).hostname)
+  ) {
+    throw invalid(
+      `has jwks_uri ${quote(rawJwksUri)} outside the issuer's domain, which a wildcard issuer requires`,
+    );
+  }
 
   const jwksUri = jwksUrl.href;
   const remote = jose.createRemoteJWKSet(jwksUrl, {
     timeoutDuration: options.timeoutMs,
     cooldownDuration: options.jwksCooldownMs,
-    [jose.customFetch]: (url, init) => options.fetch(url, init),
+    [jose.customFetch]: (url, init) => fetchBounded(url, init),
   });
   const getKey: JWTVerifyGetKey = async (header, token) => {
     try {
@@ -86,32 +114,31 @@ export async function discoverIssuerKeys(
 
 async function fetchJsonObject(
   url: string,
-  options: IssuerKeysOptions,
+  fetchBounded: typeof fetch,
+  timeoutMs: number,
 ): Promise<Record<string, unknown>> {
   let response: Response;
+  let text: string;
   try {
-    response = await options.fetch(url, {
+    response = await fetchBounded(url, {
       redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
       headers: { accept: 'application/json' },
     });
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new IdentityError('ISSUER_UNAVAILABLE', `${url} answered HTTP ${response.status}`);
+    }
+    text = await response.text();
   } catch (error) {
-    throw new IdentityError(
-      'ISSUER_UNAVAILABLE',
-      `could not fetch ${url}: ${networkReason(error, options.timeoutMs)}`,
-      { cause: error },
-    );
-  }
-  if (response.status !== 200) {
-    await response.body?.cancel();
-    throw new IdentityError('ISSUER_UNAVAILABLE', `${url} answered HTTP ${response.status}`);
-  }
-  const text = await response.text();
-  if (Buffer.byteLength(text) > MAX_DISCOVERY_BYTES) {
-    throw new IdentityError(
-      'ISSUER_UNAVAILABLE',
-      `${url} is larger than ${MAX_DISCOVERY_BYTES} bytes`,
-    );
+    if (error instanceof IdentityError) throw error;
+    if (isTooLarge(error)) {
+      throw new IdentityError(
+        'ISSUER_UNAVAILABLE',
+        `${url} is larger than ${MAX_ANSWER_BYTES} bytes`,
+      );
+    }
+    throw unavailable(`could not fetch ${url}`, networkReason(error, timeoutMs), error);
   }
   let document: unknown;
   try {
@@ -154,6 +181,13 @@ function keyLookupError(
     cause?: unknown;
   };
   const kid = header.kid === undefined ? 'no kid' : `kid ${quote(header.kid)}`;
+  if (isTooLarge(error)) {
+    return new IdentityError(
+      'ISSUER_UNAVAILABLE',
+      `JWKS ${jwksUri} is larger than ${MAX_ANSWER_BYTES} bytes`,
+      { cause: error },
+    );
+  }
   switch (code ?? '') {
     case 'ERR_JWKS_NO_MATCHING_KEY':
       return new IdentityError(
@@ -167,21 +201,21 @@ function keyLookupError(
         `several keys in ${jwksUri} match the token's ${kid}; the signature verifies with none`,
         { cause: error },
       );
-    case 'ERR_JWKS_TIMEOUT':
-      return new IdentityError('ISSUER_UNAVAILABLE', `fetching JWKS ${jwksUri} timed out`, {
-        cause: error,
-      });
-    case 'ERR_JWKS_INVALID':
-    case 'ERR_JOSE_GENERIC':
-      return new IdentityError('ISSUER_UNAVAILABLE', `JWKS ${jwksUri}: ${message ?? 'unusable'}`, {
-        cause: error,
-      });
     default: {
       const socketCode = (cause as { code?: unknown } | undefined)?.code;
       const reason = typeof socketCode === 'string' ? socketCode : (message ?? 'unknown error');
-      return new IdentityError('ISSUER_UNAVAILABLE', `could not fetch JWKS ${jwksUri}: ${reason}`, {
-        cause: error,
-      });
+      return unavailable(
+        `could not fetch JWKS ${jwksUri}`,
+        `${code ?? 'network'}: ${reason}`,
+        error,
+      );
     }
   }
+}
+
+/** Same host, or (neither an IP address) the same last two labels: Fulcio's domain rule. */
+function sameDomain(host: string, issuerHost: string): boolean {
+  if (host === issuerHost) return true;
+  if (isIP(host) !== 0 || isIP(issuerHost) !== 0 || host.startsWith('[')) return false;
+  return checkSameDomain(host, issuerHost) === undefined;
 }

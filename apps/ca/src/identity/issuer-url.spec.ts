@@ -2,39 +2,56 @@ import {
   checkIssuerUrl,
   checkSameDomain,
   checkWildcardUrl,
+  compileWildcardUrl,
   isLoopbackHost,
-  wildcardToRegExp,
 } from './issuer-url';
 
-describe(wildcardToRegExp.name, () => {
-  const eks = wildcardToRegExp('https://oidc.eks.*.amazonaws.com/id/*');
+describe(compileWildcardUrl.name, () => {
+  const eks = compileWildcardUrl('https://oidc.eks.*.amazonaws.com/id/*');
 
   it('matches one label or path segment per * (Fulcio MetaRegex)', () => {
     expect(
-      eks.test('https://oidc.eks.us-west-2.amazonaws.com/id/B02C93B6A2D30341AD01E1B6D48164CB'),
+      eks('https://oidc.eks.us-west-2.amazonaws.com/id/B02C93B6A2D30341AD01E1B6D48164CB'),
     ).toBe(true);
-    expect(eks.test('https://oidc.eks.eu_central-1.amazonaws.com/id/abc_DEF-123')).toBe(true);
+    expect(eks('https://oidc.eks.eu_central-1.amazonaws.com/id/abc_DEF-123')).toBe(true);
   });
 
   it("never lets * cross a '.' or '/'", () => {
-    expect(eks.test('https://oidc.eks.evil.com.amazonaws.com/id/x')).toBe(false);
-    expect(eks.test('https://oidc.eks.us-west-2.amazonaws.com/id/a/b')).toBe(false);
-    expect(eks.test('https://oidc.eks.us-west-2.amazonaws.com/id/a.b')).toBe(false);
-    expect(eks.test('https://oidc.eks.us-west-2.amazonaws.com/id/')).toBe(false);
+    expect(eks('https://oidc.eks.evil.com.amazonaws.com/id/x')).toBe(false);
+    expect(eks('https://oidc.eks.us-west-2.amazonaws.com/id/a/b')).toBe(false);
+    expect(eks('https://oidc.eks.us-west-2.amazonaws.com/id/a.b')).toBe(false);
+    expect(eks('https://oidc.eks.us-west-2.amazonaws.com/id/')).toBe(false);
   });
 
   it('is anchored at both ends (GHSA-59jp-pj84-45mr)', () => {
-    expect(eks.test('http://localhost:3000?https://oidc.eks.a.amazonaws.com/id/x')).toBe(false);
-    expect(eks.test('https://oidc.eks.a.amazonaws.com/id/x/../../evil')).toBe(false);
-    expect(eks.test('https://oidc.eks.a.amazonaws.com/id/x?q=1')).toBe(false);
-    expect(eks.test('xhttps://oidc.eks.a.amazonaws.com/id/x')).toBe(false);
+    expect(eks('http://localhost:3000?https://oidc.eks.a.amazonaws.com/id/x')).toBe(false);
+    expect(eks('https://oidc.eks.a.amazonaws.com/id/x/../../evil')).toBe(false);
+    expect(eks('https://oidc.eks.a.amazonaws.com/id/x?q=1')).toBe(false);
+    expect(eks('xhttps://oidc.eks.a.amazonaws.com/id/x')).toBe(false);
   });
 
   it('treats regex metacharacters in the pattern literally', () => {
-    const re = wildcardToRegExp('https://a.example.com/t(1)+/*');
-    expect(re.test('https://a.example.com/t(1)+/x')).toBe(true);
-    expect(re.test('https://aXexample.com/t(1)+/x')).toBe(false);
-    expect(re.test('https://a.example.com/t11/x')).toBe(false);
+    const re = compileWildcardUrl('https://a.example.com/t(1)+/*');
+    expect(re('https://a.example.com/t(1)+/x')).toBe(true);
+    expect(re('https://aXexample.com/t(1)+/x')).toBe(false);
+    expect(re('https://a.example.com/t11/x')).toBe(false);
+  });
+
+  it('matches a 16 KB iss in linear time, and refuses a pattern checkWildcardUrl refuses', () => {
+    const many = compileWildcardUrl('https://*.*.*.example.com/*/*/*');
+    const started = performance.now();
+    for (const iss of [
+      `https://${'a-'.repeat(8_000)}!`,
+      `https://${'a.'.repeat(8_000)}example.com/x/y/z`,
+      `https://a.b.c.example.com/x/y/${'z'.repeat(16_000)}!`,
+    ]) {
+      expect(many(iss)).toBe(false);
+    }
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(many('https://a.b.c.example.com/x/y/z')).toBe(true);
+    expect(() => compileWildcardUrl('https://ci-*.example.com')).toThrow(
+      "wildcard URL https://ci-*.example.com: each '*' must be a whole host label or path segment",
+    );
   });
 });
 
@@ -92,6 +109,37 @@ describe(checkWildcardUrl.name, () => {
     ],
   ])('%s (allowHttp %s) → %s', (pattern, allowHttp, problem) => {
     expect(checkWildcardUrl(pattern, allowHttp)).toBe(problem);
+  });
+
+  // Security review M3: `**` and `*-*-*` compiled to regexes that backtrack (quadratic, cubic) on
+  // the unverified `iss` of any token, before its signature is checked.
+  it.each([
+    [
+      'https://**.example.com/x',
+      'has adjacent wildcards "**"; each \'*\' must be a whole host label or path segment',
+    ],
+    [
+      'https://a.example.com/**',
+      'has adjacent wildcards "**"; each \'*\' must be a whole host label or path segment',
+    ],
+    [
+      'https://ci-*-*-*.example.com',
+      "has '*' inside the host label \"ci-*-*-*\"; each '*' must be a whole host label or path segment",
+    ],
+    [
+      'https://*0*.example.com/x',
+      "has '*' inside the host label \"*0*\"; each '*' must be a whole host label or path segment",
+    ],
+    [
+      'https://a.example.com/id-*',
+      "has '*' inside the path segment \"id-*\"; each '*' must be a whole host label or path segment",
+    ],
+    [
+      'https://a.example.com/*_*/x',
+      "has '*' inside the path segment \"*_*\"; each '*' must be a whole host label or path segment",
+    ],
+  ])('refuses %s: %s', (pattern, problem) => {
+    expect(checkWildcardUrl(pattern, false)).toBe(problem);
   });
 });
 

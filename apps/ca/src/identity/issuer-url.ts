@@ -5,7 +5,9 @@
  */
 
 /** What one `*` of a wildcard issuer URL matches: Fulcio's MetaRegex class, never `.` or `/`. */
-const WILDCARD_LABEL = '[-_a-zA-Z0-9]+';
+const WILDCARD_LABEL = /^[-_a-zA-Z0-9]+$/;
+
+const WHOLE_WILDCARD = "each '*' must be a whole host label or path segment";
 
 /** The message for plain http on a host that is not loopback, or without `allowHttp`. */
 export const HTTP_NEEDS_LOOPBACK =
@@ -47,9 +49,10 @@ export function checkIssuerUrl(raw: string, allowHttp: boolean): string | undefi
 }
 
 /**
- * Checks a wildcard (meta-issuer) URL such as `https://oidc.eks.*.amazonaws.com/id/*`. `*` may
- * appear in host labels and the path, but not in the scheme, port or the last two host labels
- * (a wildcard there would let tokens name hosts in any domain). http needs a literal loopback host.
+ * Checks a wildcard (meta-issuer) URL such as `https://oidc.eks.*.amazonaws.com/id/*`. Each `*`
+ * is a whole host label or path segment (not `**`, not `ci-*`), and not in the scheme, port or the
+ * last two host labels (a wildcard there would let tokens name hosts in any domain). http needs a
+ * literal loopback host.
  * Returns the problem, or undefined when the pattern is acceptable.
  */
 export function checkWildcardUrl(pattern: string, allowHttp: boolean): string | undefined {
@@ -67,6 +70,18 @@ export function checkWildcardUrl(pattern: string, allowHttp: boolean): string | 
   if (labels.length < 2 || labels.slice(-2).some((label) => label.includes('*'))) {
     return "must not have '*' in the last two labels of the host";
   }
+  // A `*` that shares its label with anything (`**`, `ci-*-*`) is what made the old regex
+  // backtrack; whole-label wildcards are also what Fulcio's meta-issuers use.
+  if (pattern.includes('**')) return `has adjacent wildcards "**"; ${WHOLE_WILDCARD}`;
+  const partialLabel = labels.find((label) => label.includes('*') && label !== '*');
+  if (partialLabel !== undefined) {
+    return `has '*' inside the host label "${partialLabel}"; ${WHOLE_WILDCARD}`;
+  }
+  const segments = (parts[3] ?? '').split('/');
+  const partialSegment = segments.find((segment) => segment.includes('*') && segment !== '*');
+  if (partialSegment !== undefined) {
+    return `has '*' inside the path segment "${partialSegment}"; ${WHOLE_WILDCARD}`;
+  }
   let url: URL;
   try {
     url = new URL(pattern.replaceAll('*', 'x'));
@@ -77,16 +92,30 @@ export function checkWildcardUrl(pattern: string, allowHttp: boolean): string | 
 }
 
 /**
- * Compiles a wildcard issuer URL into an anchored expression: every character literal except `*`,
- * which matches one or more of `[-_a-zA-Z0-9]` (so never `.`, `/`, `:`, `?` or `@`).
+ * Compiles a wildcard issuer URL, as {@link checkWildcardUrl} accepts it, into an anchored matcher:
+ * every character is literal except `*`, which matches one or more of `[-_a-zA-Z0-9]` (so never
+ * `.`, `/`, `:`, `?` or `@`). Matching splits the value at `.` and `/` and compares piece by piece,
+ * so it is linear in the value, with no regex over the unverified `iss` to backtrack.
+ * Throws when a `*` is not a whole piece between `.`/`/` (checkWildcardUrl refuses those).
  */
-export function wildcardToRegExp(pattern: string): RegExp {
-  const body = pattern
-    .split('*')
-    .map((literal) => literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
-    .join(WILDCARD_LABEL);
-  return new RegExp(`^${body}$`);
+export function compileWildcardUrl(pattern: string): (value: string) => boolean {
+  const expected = pattern.split(PIECES);
+  if (expected.some((piece) => piece.includes('*') && piece !== '*')) {
+    throw new Error(`wildcard URL ${pattern}: ${WHOLE_WILDCARD}`);
+  }
+  return (value) => {
+    const pieces = value.split(PIECES);
+    return (
+      pieces.length === expected.length &&
+      expected.every((piece, i) =>
+        piece === '*' ? WILDCARD_LABEL.test(pieces[i]!) : piece === pieces[i],
+      )
+    );
+  };
 }
+
+/** Splits at `.` and `/`, keeping them as pieces of their own. */
+const PIECES = /([./])/;
 
 /**
  * Fulcio's `validateAllowedDomain`: two hostnames are under the same owner when they are equal or

@@ -122,6 +122,26 @@ describe(`${OidcVerifier.name} rejections`, () => {
     ).toBe(true);
   });
 
+  // Security review L9: with no bound on token age, a long-lived token was replayable until exp.
+  it("rejects a token older than the issuer's maxTokenAge (default 1h), naming iat", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const old = await idp.mint({ ...email, iat: now - 7200, exp: now + 3600 });
+    const iat = payloadOf(old)['iat'];
+    const { code, message } = await failure(old);
+    expect(code).toBe('TOKEN_EXPIRED');
+    expect(message).toMatch(
+      new RegExp(
+        `^token was issued at ${iso(iat)} \\(iat=${String(iat)}\\), more than 1h ago, the most issuer ${idp.url} accepts; now is \\S+Z, clock tolerance 60 s$`,
+      ),
+    );
+    const strict = new OidcVerifier([
+      { url: idp.url, audience: 'sigstore', type: 'email', allowHttp: true, maxTokenAge: '10m' },
+    ]);
+    const tenMinutes = await idp.mint({ ...email, iat: now - 900 });
+    expect((await rejection(strict.verify(tenMinutes))).message).toMatch(/more than 10m ago/);
+    expect((await verifier.verify(tenMinutes)).subject).toBe('u-1');
+  });
+
   it('rejects a token issued in the future', async () => {
     const iat = Math.floor(Date.now() / 1000) + 600;
     const { code, message } = await failure(await idp.mint({ ...email, iat }));

@@ -1,7 +1,13 @@
 import { IdentityError, quote } from './identity.error';
-import { parseIssuers, type IssuerConfig, type IssuerType } from './issuer-config';
+import { parseDuration } from '../policy/rules.config';
+import {
+  DEFAULT_MAX_TOKEN_AGE,
+  parseIssuers,
+  type IssuerConfig,
+  type IssuerType,
+} from './issuer-config';
 import { discoverIssuerKeys, type IssuerKeys } from './issuer-keys';
-import { wildcardToRegExp } from './issuer-url';
+import { compileWildcardUrl } from './issuer-url';
 import { jose, type JWTPayload, type ProtectedHeaderParameters } from './jose';
 import { buildPrincipal, type Principal } from './principal';
 import { verificationError } from './token-errors';
@@ -47,7 +53,10 @@ const MAX_WILDCARD_ISSUERS = 100;
 export class OidcVerifier {
   private readonly issuers: readonly IssuerConfig[];
   private readonly exact = new Map<string, IssuerConfig>();
-  private readonly wildcards: ReadonlyArray<{ pattern: RegExp; config: IssuerConfig }>;
+  private readonly wildcards: ReadonlyArray<{
+    matches: (issuer: string) => boolean;
+    config: IssuerConfig;
+  }>;
   private readonly keys = new Map<string, Promise<IssuerKeys>>();
   private readonly wildcardKeys = new Map<string, Promise<IssuerKeys>>();
   private readonly maxTokenBytes: number;
@@ -64,7 +73,7 @@ export class OidcVerifier {
     }
     this.wildcards = this.issuers
       .filter((config) => config.wildcardUrl !== undefined)
-      .map((config) => ({ pattern: wildcardToRegExp(config.wildcardUrl ?? ''), config }));
+      .map((config) => ({ matches: compileWildcardUrl(config.wildcardUrl ?? ''), config }));
     this.maxTokenBytes = options.maxTokenBytes ?? 16384;
     this.clockTolerance = options.clockToleranceSeconds ?? 60;
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
@@ -103,6 +112,7 @@ export class OidcVerifier {
       throw new IdentityError('MISSING_CLAIM', 'token has no iss claim');
     }
     const { config, wildcard } = this.match(issuer);
+    const maxTokenAge = config.maxTokenAge ?? DEFAULT_MAX_TOKEN_AGE;
     const keys = await this.keysFor(issuer, config, wildcard);
     let verified: JWTPayload;
     try {
@@ -112,6 +122,7 @@ export class OidcVerifier {
         algorithms: [...ALLOWED_ALGORITHMS],
         clockTolerance: this.clockTolerance,
         requiredClaims: ['iat', 'exp'],
+        maxTokenAge: parseDuration(maxTokenAge),
       }));
     } catch (error) {
       throw verificationError(error, {
@@ -119,6 +130,7 @@ export class OidcVerifier {
         audience: config.audience,
         payload,
         clockToleranceSeconds: this.clockTolerance,
+        maxTokenAge,
         kid: header.kid,
       });
     }
@@ -150,7 +162,7 @@ export class OidcVerifier {
   private match(issuer: string): { config: IssuerConfig; wildcard: boolean } {
     const exact = this.exact.get(issuer);
     if (exact !== undefined) return { config: exact, wildcard: false };
-    const found = this.wildcards.find(({ pattern }) => pattern.test(issuer));
+    const found = this.wildcards.find(({ matches }) => matches(issuer));
     if (found !== undefined) return { config: found.config, wildcard: true };
     throw new IdentityError(
       'UNKNOWN_ISSUER',
@@ -174,6 +186,7 @@ export class OidcVerifier {
       timeoutMs: this.timeoutMs,
       jwksCooldownMs: this.jwksCooldownMs,
       allowHttp: config.allowHttp === true,
+      jwksInIssuerDomain: wildcard,
     });
     cache.set(issuer, pending);
     // A failed discovery is forgotten, so the next token retries rather than failing forever.

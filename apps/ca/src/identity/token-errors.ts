@@ -7,6 +7,8 @@ export interface TokenContext {
   /** The unverified payload, for the `exp`, `nbf` and `aud` values seen. */
   payload: Readonly<Record<string, unknown>>;
   clockToleranceSeconds: number;
+  /** The issuer's `maxTokenAge`, as configured (`1h`). */
+  maxTokenAge: string;
   kid: string | undefined;
 }
 
@@ -41,6 +43,13 @@ export function verificationError(error: unknown, context: TokenContext): Identi
         `token signature does not verify with the key ${context.kid === undefined ? 'without kid' : `kid ${quote(context.kid)}`} of issuer ${context.issuer}`,
       );
     case 'ERR_JWT_EXPIRED':
+      // jose raises the same error for `exp` and for `iat` beyond maxTokenAge.
+      if (claim === 'iat') {
+        return fail(
+          'TOKEN_EXPIRED',
+          `token was issued at ${time('iat', payload['iat'])}, more than ${context.maxTokenAge} ago, the most issuer ${context.issuer} accepts; ${now}`,
+        );
+      }
       return fail('TOKEN_EXPIRED', `token expired at ${time('exp', payload['exp'])}; ${now}`);
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
       return claimError(claim ?? '', reason, context, now, fail);
@@ -83,6 +92,12 @@ function claimError(
         'TOKEN_NOT_YET_VALID',
         `token is not valid before ${time('nbf', payload['nbf'])}; ${now}`,
       );
+    case 'iat': {
+      // With maxTokenAge set, jose refuses a future iat itself (beyond the clock tolerance).
+      const iat = payload['iat'];
+      const when = typeof iat === 'number' ? new Date(iat * 1000).toISOString() : quote(iat);
+      return fail('TOKEN_NOT_YET_VALID', `token iat ${when} is in the future; ${now}`);
+    }
     case 'iss':
       return fail(
         'INVALID_CLAIM',

@@ -53,6 +53,22 @@ describe(parseClientKey.name, () => {
       caError('INVALID_KEY', `${FIELD}: curve secp256k1 is not supported (P-256, P-384, P-521)`),
     );
   });
+
+  // Security review L3: without a default case, ML-DSA (Node >= 24) got algorithm undefined, passed
+  // PoP and reached CT before the insert failed. Pinned here for each type Node can generate.
+  it.each([
+    ['ml-dsa-44', () => generateKeyPairSync('ml-dsa-44').publicKey],
+    ['ed448', () => generateKeyPairSync('ed448').publicKey],
+    ['x25519', () => generateKeyPairSync('x25519').publicKey],
+    [
+      'dsa',
+      () => generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 }).publicKey,
+    ],
+  ])('refuses %s keys with INVALID_KEY naming the type', (type, generate) => {
+    expect(() => parseClientKey(pemOf(generate()), FIELD)).toThrow(
+      caError('INVALID_KEY', `${FIELD}: ${type} keys are not supported`),
+    );
+  });
 });
 
 describe(publicKeyBlock.name, () => {

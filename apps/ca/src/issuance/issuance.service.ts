@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
-import { buildLeaf, certificatesToPem, fingerprintOf } from '@app/signing';
+import { buildLeaf, certificatesToPem, fingerprintOf, precertEntry } from '@app/signing';
 import { CaError } from '../errors';
 import { OidcVerifier } from '../identity';
 import { CaChainService } from '../authority/ca-chain.service';
@@ -8,7 +8,10 @@ import { PolicyService } from '../policy';
 import { parseClientKey, verifyProofOfPossession } from './client-key';
 import { parseCsr } from './csr';
 import { CtClient } from './ct-client';
+import { LogTreesRepository } from '../trust/log-trees.repository';
 import { IssuanceRepository } from './issuance.repository';
+import { leafValidity } from './leaf-validity';
+import { CtLogKeys } from './sct-check';
 import { RateLimiter } from './rate-limiter';
 import type { SigningCertRequest } from './signing-cert.request';
 
@@ -28,6 +31,7 @@ export class IssuanceService {
   private readonly perIdentity: RateLimiter;
   private readonly perClient: RateLimiter;
   private readonly ctRequired: boolean;
+  private readonly ctLogKeys: CtLogKeys;
 
   constructor(
     private readonly verifier: OidcVerifier,
@@ -35,11 +39,13 @@ export class IssuanceService {
     private readonly ca: CaChainService,
     private readonly issuances: IssuanceRepository,
     private readonly ct: CtClient,
+    logTrees: LogTreesRepository,
     @Inject(SIGNET_CONFIG) config: SignetConfig,
   ) {
     this.ctRequired = config.ca.ctRequired;
     this.perIdentity = new RateLimiter(config.ca.rateLimitPerIdentity);
     this.perClient = new RateLimiter(config.ca.rateLimitPerClient);
+    this.ctLogKeys = new CtLogKeys(() => logTrees.currentCtKeys());
   }
 
   async issue(request: SigningCertRequest, context: RequestContext): Promise<string[]> {
@@ -62,8 +68,11 @@ export class IssuanceService {
     });
 
     const issuing = this.ca.chain[0]!;
-    const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const notAfter = new Date(notBefore.getTime() + decision.lifetimeSeconds * 1000);
+    const { notBefore, notAfter } = leafValidity(
+      new Date(),
+      decision.lifetimeSeconds,
+      this.ca.chain,
+    );
     const leaf = buildLeaf({
       issuer: issuing,
       issuerSigner: this.ca.signer,
@@ -73,11 +82,15 @@ export class IssuanceService {
       notBefore,
       notAfter,
     });
-    const certificate = this.ctRequired
-      ? await leaf.certificate([
-          await this.ct.addPreChain([await leaf.precertificate(), ...this.ca.chainDer]),
-        ])
-      : await leaf.certificate();
+    let certificate: Uint8Array;
+    if (this.ctRequired) {
+      const precertificate = await leaf.precertificate();
+      const sct = await this.ct.addPreChain([precertificate, ...this.ca.chainDer]);
+      await this.ctLogKeys.check(sct, precertEntry(precertificate, issuing));
+      certificate = await leaf.certificate([sct]);
+    } else {
+      certificate = await leaf.certificate();
+    }
     await this.issuances.insert({
       serial: leaf.serialNumber.toString(16),
       identity: principal.san.value,

@@ -1,3 +1,4 @@
+import { RE2JS, RE2JSException } from 're2js';
 import { BaseError } from '@app/signing';
 
 /** Longest pattern accepted, in characters: a cap on what a regex can cost. */
@@ -26,12 +27,11 @@ export class PatternError extends BaseError<'INVALID_PATTERN'> {
 }
 
 /**
- * Compiles `pattern`: `/body/` is a regular expression (JavaScript syntax, `u` flag), anything
- * containing `*` is a glob (there is no escape for a literal `*`: use a regex), anything else is
- * compared exactly and case-sensitively. Every kind is anchored to the whole value.
- * Throws {@link PatternError} for an empty or over-long pattern, an invalid regex, or a regex with
- * a repeated group that itself repeats or alternates (`(a+)+`, `(a|ab)*`): the shapes behind
- * catastrophic backtracking.
+ * Compiles `pattern`: `/body/` is a regular expression in RE2 syntax, run by RE2's linear-time
+ * engine (no lookaround, no backreferences), anything containing `*` is a glob (there is no escape
+ * for a literal `*`: use a regex), anything else is compared exactly and case-sensitively. Every
+ * kind is anchored to the whole value, and matching costs O(pattern × value) whatever the input.
+ * Throws {@link PatternError} for an empty or over-long pattern or an invalid regex.
  */
 export function compileMatcher(pattern: string, wildcard: Wildcard = 'any'): Matcher {
   if (pattern.length === 0) throw new PatternError('must not be empty');
@@ -64,63 +64,18 @@ export function matcherFor(pattern: string, wildcard: Wildcard = 'any'): Matcher
 function regexMatcher(pattern: string): Matcher {
   const body = pattern.slice(1, -1);
   if (body.length === 0) throw new PatternError('is an empty regular expression');
-  let regex: RegExp;
+  let regex: RE2JS;
   try {
-    // The body must be valid on its own: wrapping `a)|(.*` in `^(?:…)$` would unanchor it.
-    new RegExp(body, 'u');
-    regex = new RegExp(`^(?:${body})$`, 'u');
+    regex = RE2JS.compile(body);
   } catch (err) {
-    throw new PatternError(`is not a valid regular expression: ${(err as Error).message}`, {
-      cause: err,
-    });
+    const reason = err instanceof RE2JSException ? err.message : 'unknown error';
+    throw new PatternError(
+      `is not a valid regular expression (RE2 syntax): ${reason.replace(/^error parsing regexp: /, '')}`,
+      { cause: err },
+    );
   }
-  rejectNestedRepetition(body);
-  return { kind: 'regex', pattern, matches: (value) => regex.test(value) };
-}
-
-/** Requires `body` to be a valid regex. Throws when a repeated group repeats or alternates inside. */
-function rejectNestedRepetition(body: string): void {
-  // One frame per open group: does it contain a repetition or an alternation?
-  const frames: boolean[] = [false];
-  let i = 0;
-  while (i < body.length) {
-    const c = body[i];
-    if (c === '\\') {
-      // `\u{…}`, `\p{…}`, `\k<…>` carry braces that are not quantifiers.
-      i += /^\\[upPk][{<][^}>]*[}>]/.exec(body.slice(i))?.[0].length ?? 2;
-    } else if (c === '[') {
-      i = endOfClass(body, i);
-    } else if (c === '(') {
-      frames.push(false);
-      i++;
-    } else if (c === ')') {
-      const risky = frames.pop() ?? false;
-      i++;
-      const repeated = repetitionAt(body, i);
-      if (risky && repeated) {
-        throw new PatternError(
-          'repeats a group that itself repeats or alternates, which can take exponential time; rewrite it without nesting',
-        );
-      }
-      if (risky || repeated) frames[frames.length - 1] = true;
-    } else {
-      if (c === '|' || repetitionAt(body, i)) frames[frames.length - 1] = true;
-      i++;
-    }
-  }
-}
-
-/** Index just past the character class opening at `start`. */
-function endOfClass(body: string, start: number): number {
-  let i = start + 1;
-  while (i < body.length && body[i] !== ']') i += body[i] === '\\' ? 2 : 1;
-  return i + 1;
-}
-
-/** Whether a quantifier that can repeat (`*`, `+`, `{n,…}`; not `?`) starts at `i`. */
-function repetitionAt(body: string, i: number): boolean {
-  const c = body[i];
-  return c === '*' || c === '+' || (c === '{' && /^\{\d+(,\d*)?\}/.test(body.slice(i)));
+  // RE2's whole-input match anchors the compiled body itself: no `^(?:…)$` text to break out of.
+  return { kind: 'regex', pattern, matches: (value) => regex.matches(value) };
 }
 
 interface GlobStep {

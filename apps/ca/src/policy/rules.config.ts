@@ -115,7 +115,10 @@ export function parseRules(raw: unknown, maxLifetimeSeconds: number): RuleSpec[]
   const parsed = schema.safeParse(raw ?? []);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => `SIGNET_CONFIG: ${fieldPath('rules', i.path)}: ${i.message}`),
+      parsed.error.issues.map(
+        (i) =>
+          `SIGNET_CONFIG: ${fieldPath('rules', i.path)}${ruleNamed(raw, i.path)}: ${i.message}`,
+      ),
     );
   }
   return parsed.data.map((r) => ({
@@ -130,6 +133,19 @@ export function parseRules(raw: unknown, maxLifetimeSeconds: number): RuleSpec[]
         : KEY_ALGORITHMS.filter((a) => r.allowedKeyAlgorithms?.includes(a)),
   }));
 }
+
+/**
+ * ` (rule "name")` for a problem in a pattern field of a rule that has a usable name: patterns are
+ * long and alike, and the index alone is hard to find in a long list.
+ */
+function ruleNamed(raw: unknown, path: readonly PropertyKey[]): string {
+  const [index, field] = path;
+  if (typeof index !== 'number' || !PATTERN_FIELDS.has(field) || !Array.isArray(raw)) return '';
+  const name: unknown = (raw[index] as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && NAME.test(name) ? ` (rule "${name}")` : '';
+}
+
+const PATTERN_FIELDS = new Set<PropertyKey | undefined>(['issuer', 'subject', 'claims']);
 
 /** Seconds in `1h30m`, `10m`, `90s`…; undefined when `text` is not such a duration. */
 export function parseDuration(text: string): number | undefined {

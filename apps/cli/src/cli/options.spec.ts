@@ -14,7 +14,14 @@ describe(resolveInstance.name, () => {
 
   it('prefers --ca-url/--log-url, then SIGNET_CA_URL/SIGNET_LOG_URL, then the local defaults', () => {
     expect(
-      resolveInstance({ 'ca-url': 'http://10.0.0.1:5555', 'log-url': 'http://10.0.0.1:3000' }, env),
+      resolveInstance(
+        {
+          'ca-url': 'http://10.0.0.1:5555',
+          'log-url': 'http://10.0.0.1:3000',
+          'insecure-http': true,
+        },
+        env,
+      ),
     ).toEqual({
       caUrl: 'http://10.0.0.1:5555',
       logUrl: 'http://10.0.0.1:3000',
@@ -43,6 +50,23 @@ describe(resolveInstance.name, () => {
     expect(() => resolveInstance({}, { SIGNET_LOG_URL: 'ftp://log' })).toThrow(
       '--log-url must be an http or https URL, got "ftp://log"',
     );
+  });
+
+  // Security review M9: plain http to any host let an on-path attacker serve the trusted root.
+  it('refuses plain http to a host that is not loopback without --insecure-http (exit 64)', () => {
+    expect(() => resolveInstance({ 'ca-url': 'http://ca.example.com' }, {})).toThrow(
+      expect.objectContaining({
+        exitCode: 64,
+        message:
+          '--ca-url http://ca.example.com is plain http to a host that is not loopback; use https, or pass --insecure-http',
+      }),
+    );
+    expect(() => resolveInstance({}, { SIGNET_LOG_URL: 'http://10.0.0.1:3000' })).toThrow(
+      '--log-url http://10.0.0.1:3000 is plain http to a host that is not loopback; use https, or pass --insecure-http',
+    );
+    for (const url of ['http://127.0.0.1:5555', 'http://localhost:5555', 'http://[::1]:5555']) {
+      expect(resolveInstance({ 'ca-url': url }, {}).caUrl).toBe(url);
+    }
   });
 });
 

@@ -16,7 +16,15 @@ export const commonOptions = {
 export const instanceOptions = {
   'ca-url': { type: 'string' },
   'log-url': { type: 'string' },
+  'insecure-http': { type: 'boolean' },
 } as const;
+
+/** What {@link resolveInstance} reads from the parsed options. */
+export interface InstanceValues {
+  'ca-url'?: string;
+  'log-url'?: string;
+  'insecure-http'?: boolean;
+}
 
 /** Where the CA and the log of the instance are. */
 export interface Instance {
@@ -26,19 +34,45 @@ export interface Instance {
 
 /**
  * The instance from `--ca-url`/`--log-url`, else `SIGNET_CA_URL`/`SIGNET_LOG_URL`, else the local
- * defaults. Throws a usage error for a URL that is not absolute http(s).
+ * defaults. Throws a usage error for a URL that is not absolute http(s), or that is plain http to
+ * a host that is not loopback without `--insecure-http`: anyone on the path could then answer
+ * for the CA (its trusted root) or the log.
  */
-export function resolveInstance(
-  values: { 'ca-url'?: string; 'log-url'?: string },
-  env: NodeJS.ProcessEnv,
-): Instance {
+export function resolveInstance(values: InstanceValues, env: NodeJS.ProcessEnv): Instance {
+  const insecure = values['insecure-http'] === true;
   return {
-    caUrl: baseUrl('--ca-url', values['ca-url'] ?? nonEmpty(env.SIGNET_CA_URL) ?? DEFAULT_CA_URL),
-    logUrl: baseUrl(
+    caUrl: secureBaseUrl(
+      '--ca-url',
+      values['ca-url'] ?? nonEmpty(env.SIGNET_CA_URL) ?? DEFAULT_CA_URL,
+      insecure,
+    ),
+    logUrl: secureBaseUrl(
       '--log-url',
       values['log-url'] ?? nonEmpty(env.SIGNET_LOG_URL) ?? DEFAULT_LOG_URL,
+      insecure,
     ),
   };
+}
+
+function secureBaseUrl(name: string, text: string, insecureHttp: boolean): string {
+  const url = baseUrl(name, text);
+  if (!insecureHttp && !isSecureUrl(url)) {
+    throw usageError(
+      `${name} ${url} is plain http to a host that is not loopback; use https, or pass --insecure-http`,
+    );
+  }
+  return url;
+}
+
+/** Whether `url` is https, or http to a loopback host (`localhost`, 127.0.0.0/8, `[::1]`). */
+export function isSecureUrl(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return (
+    protocol === 'https:' ||
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d+\.\d+\.\d+$/.test(hostname)
+  );
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

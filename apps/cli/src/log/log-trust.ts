@@ -1,5 +1,6 @@
 /* Options and trusted root shared by the `signet log` subcommands. */
 import type { CliContext } from '../cli/context';
+import { CliError, ExitCode } from '../cli/exit-codes';
 import { commonOptions, instanceOptions, type Instance } from '../cli/options';
 import { loadTrustedRoot, type LoadedTrustedRoot } from '../trust/trusted-root';
 
@@ -22,6 +23,8 @@ export async function optionalTrustedRoot(
   try {
     return await loadTrustedRoot(ctx, instance.caUrl, file);
   } catch (err) {
+    // A root that differs from the cached one is an attack until shown otherwise, not an outage.
+    if (err instanceof CliError && err.exitCode === ExitCode.verificationFailed) throw err;
     ctx.status(`warning: checkpoint signatures not checked: ${(err as Error).message}`);
     return undefined;
   }

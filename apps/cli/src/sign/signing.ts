@@ -23,9 +23,15 @@ import {
   tlogEntrySummaries,
 } from '../cli/certificate';
 import type { CliContext } from '../cli/context';
-import { CliError, ExitCode } from '../cli/exit-codes';
+import { CliError, ExitCode, usageError } from '../cli/exit-codes';
 import { writeOutput } from '../cli/files';
-import { instanceOptions, type Instance, resolveInstance } from '../cli/options';
+import {
+  instanceOptions,
+  type Instance,
+  type InstanceValues,
+  isSecureUrl,
+  resolveInstance,
+} from '../cli/options';
 import { findIdentityToken, peekClaims, type TokenOptions } from '../identity/token';
 
 /** Options of the commands that sign. */
@@ -50,10 +56,17 @@ export interface SigningServices {
 
 /** Finds the token (reporting where from) and sets up sigstore-js against the instance. */
 export async function signingServices(
-  values: TokenOptions & { 'ca-url'?: string; 'log-url'?: string },
+  values: TokenOptions & InstanceValues,
   ctx: CliContext,
 ): Promise<SigningServices> {
   const instance = resolveInstance(values, ctx.env);
+  // --insecure-http may do for reading public data, never for a bearer token: an observer could
+  // use it, until it expires, to get a certificate for this identity with a key of their own.
+  if (!isSecureUrl(instance.caUrl)) {
+    throw usageError(
+      `will not send the identity token over plain http to ${new URL(instance.caUrl).host} (--ca-url); use https`,
+    );
+  }
   const { token, source } = await findIdentityToken(values, ctx);
   const claims = peekClaims(token);
   if (Object.keys(claims).length === 0) {

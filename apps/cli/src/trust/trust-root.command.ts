@@ -8,15 +8,20 @@ import { fetchTrustedRoot, trustedRootCachePath } from './trusted-root';
 export const trustRootHelp = `signet trust-root: fetch the instance's trusted root
 
 Usage:
-  signet trust-root [--out FILE] [--ca-url URL]
+  signet trust-root [--out FILE] [--replace] [--ca-url URL] [--insecure-http]
 
 Fetches the Sigstore TrustedRoot JSON from the CA (GET /api/v1/trustedRoot): the CA chains,
 the transparency log key and the CT log key. Prints it on stdout, or writes it to FILE, and
-refreshes the copy \`signet verify\` uses in $XDG_CACHE_HOME/signet/<host>/trusted_root.json.
-Pass the file to \`signet verify --trusted-root\` to verify offline, or to cosign and
-sigstore-js.
+caches the copy \`signet verify\` uses in $XDG_CACHE_HOME/signet/<host>/trusted_root.json.
+A root that trusts other keys than the cached copy is refused (exit 1) unless --replace: check
+it out of band first (a key rotation, not someone answering for the CA). Pass the file to
+\`signet verify --trusted-root\` (or SIGNET_TRUSTED_ROOT) to verify against a pinned root, or
+to cosign and sigstore-js.
 
-Exit codes: 0 written; 2 error; 4 CA unreachable; 64 bad usage.
+Plain http is refused for hosts that are not loopback unless --insecure-http.
+
+Exit codes: 0 written; 1 the root differs from the cached one; 2 error; 4 CA unreachable;
+64 bad usage.
 
 Examples:
   signet trust-root --out trusted_root.json
@@ -29,13 +34,14 @@ export async function trustRoot(argv: string[], ctx: CliContext): Promise<number
     ...commonOptions,
     ...instanceOptions,
     out: { type: 'string' },
+    replace: { type: 'boolean' },
   });
   if (help) {
     ctx.print(trustRootHelp.trimEnd());
     return 0;
   }
   const { caUrl } = resolveInstance(values, ctx.env);
-  const { json, root } = await fetchTrustedRoot(ctx, caUrl);
+  const { json, root } = await fetchTrustedRoot(ctx, caUrl, { replace: values.replace === true });
   const counts = `${root.certificateAuthorities.length} CA chain(s), ${root.tlogs.length} log key(s), ${root.ctlogs.length} CT log key(s)`;
   const out = values.out;
   if (out === undefined) {

@@ -1,9 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tempDirs } from '@app/testing/temp-dir';
 import { recordingContext } from '../cli/testing';
-import { loadTrustedRoot, parseTrustedRoot, trustedRootCachePath } from './trusted-root';
+import {
+  fetchTrustedRoot,
+  loadTrustedRoot,
+  parseTrustedRoot,
+  trustedRootCachePath,
+} from './trusted-root';
 
 // Enough for TrustedRoot.fromJSON; the keys are never used here.
 const ROOT = {
@@ -77,6 +83,54 @@ describe(loadTrustedRoot.name, () => {
     expect((await loadTrustedRoot(ctx, caUrl)).source).toBe(trustedRootCachePath(env, caUrl));
     expect(ctx.err[0]).toMatch(
       /^warning: trusted root: .* answered 503; using the trusted root cached at /,
+    );
+  });
+
+  // Security review M9: every fetch overwrote the cache, so one forged answer replaced the root.
+  it('refuses (exit 1) a root whose keys differ from the cached one, and keeps the cache', async () => {
+    const first = recordingContext(env);
+    await loadTrustedRoot(first, caUrl);
+    expect(first.err).toContain(
+      `warning: no trusted root was cached for ${caUrl}: trusting the one it serves now (pin one with --trusted-root)`,
+    );
+    const cache = trustedRootCachePath(env, caUrl);
+    const forged = JSON.parse(JSON.stringify(ROOT)) as typeof ROOT;
+    forged.tlogs[0]!.publicKey.rawBytes = 'BBBB';
+    body = forged;
+    await expect(loadTrustedRoot(recordingContext(env), caUrl)).rejects.toMatchObject({
+      exitCode: 1,
+      code: 'TRUSTED_ROOT_CHANGED',
+      message: `the trusted root ${caUrl} serves differs from the one cached in ${cache} (adds 1 transparency log key, drops 1 transparency log key); check it out of band, then run signet trust-root --replace`,
+    });
+    expect(JSON.parse(readFileSync(cache, 'utf8'))).toEqual(ROOT);
+    // The same keys for the same times are not a change of trust.
+    body = ROOT;
+    expect((await loadTrustedRoot(recordingContext(env), caUrl)).source).toBe(
+      `${caUrl}/api/v1/trustedRoot`,
+    );
+  });
+
+  it('prefers a pinned root from SIGNET_TRUSTED_ROOT, without asking the CA', async () => {
+    const pinned = join(tempDir('pinned'), 'trusted_root.json');
+    writeFileSync(pinned, JSON.stringify(ROOT));
+    status = 500;
+    const loaded = await loadTrustedRoot(
+      recordingContext({ ...env, SIGNET_TRUSTED_ROOT: pinned }),
+      caUrl,
+    );
+    expect(loaded.source).toBe(pinned);
+  });
+
+  it('replaces the cached root only when asked (signet trust-root --replace)', async () => {
+    await loadTrustedRoot(recordingContext(env), caUrl);
+    const changed = JSON.parse(JSON.stringify(ROOT)) as typeof ROOT;
+    changed.certificateAuthorities[0]!.certChain.certificates[0]!.rawBytes = 'CCCC';
+    body = changed;
+    const ctx = recordingContext(env);
+    await fetchTrustedRoot(ctx, caUrl, { replace: true });
+    expect(JSON.parse(readFileSync(trustedRootCachePath(env, caUrl), 'utf8'))).toEqual(changed);
+    expect(ctx.err).toContain(
+      `warning: replacing the cached trusted root of ${caUrl} (adds 1 CA certificate, drops 1 CA certificate)`,
     );
   });
 

@@ -1,13 +1,15 @@
 /* The instance's trusted root (Sigstore TrustedRoot JSON): from a file, from the CA, or from the
    cache of the last one fetched. */
+import { existsSync } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type TimeRange, TrustedRoot } from '@sigstore/protobuf-specs';
 import type { CliContext } from '../cli/context';
-import { CliError, ExitCode } from '../cli/exit-codes';
+import { CliError, ExitCode, verificationFailed } from '../cli/exit-codes';
 import { readJsonInput } from '../cli/files';
 import { requestJson } from '../cli/http';
+import { describeTrustChanges } from './trust-changes';
 
 /** A trusted root and where it came from. */
 export interface LoadedTrustedRoot {
@@ -80,12 +82,40 @@ const range = (path: string, url: string, validFor: TimeRange | undefined) => ({
   validFor,
 });
 
-/** Fetches `GET <ca>/api/v1/trustedRoot`, checks it parses, and caches it. */
-export async function fetchTrustedRoot(ctx: CliContext, caUrl: string): Promise<LoadedTrustedRoot> {
+/**
+ * Fetches `GET <ca>/api/v1/trustedRoot` and checks it parses. The first root fetched from a CA is
+ * cached (trust on first use, with a warning). After that, a root that trusts other keys or
+ * certificates than the cached one is refused with exit 1 (`TRUSTED_ROOT_CHANGED`), and the cache
+ * is kept, unless `replace` (`signet trust-root --replace`): one forged answer must not silently
+ * become what every later verification trusts.
+ */
+export async function fetchTrustedRoot(
+  ctx: CliContext,
+  caUrl: string,
+  options: { replace?: boolean } = {},
+): Promise<LoadedTrustedRoot> {
   const url = `${caUrl}/api/v1/trustedRoot`;
   const json = await requestJson<Record<string, unknown>>(ctx, 'trusted root', url);
   const root = parseTrustedRoot(json, url);
   const cache = trustedRootCachePath(ctx.env, caUrl);
+  const cached = existsSync(cache)
+    ? parseTrustedRoot(await readJsonInput(cache, 'cached trusted root'), cache)
+    : undefined;
+  if (cached === undefined) {
+    ctx.status(
+      `warning: no trusted root was cached for ${caUrl}: trusting the one it serves now (pin one with --trusted-root)`,
+    );
+  } else {
+    const changes = describeTrustChanges(cached, root);
+    if (changes === undefined) return { json, root, source: url };
+    if (options.replace !== true) {
+      throw verificationFailed(
+        `the trusted root ${caUrl} serves differs from the one cached in ${cache} (${changes}); check it out of band, then run signet trust-root --replace`,
+        'TRUSTED_ROOT_CHANGED',
+      );
+    }
+    ctx.status(`warning: replacing the cached trusted root of ${caUrl} (${changes})`);
+  }
   try {
     await mkdir(dirname(cache), { recursive: true, mode: 0o700 });
     await writeFile(`${cache}.tmp`, `${JSON.stringify(json, null, 2)}\n`);
@@ -97,15 +127,17 @@ export async function fetchTrustedRoot(ctx: CliContext, caUrl: string): Promise<
 }
 
 /**
- * The trusted root to verify with: `file` if given (offline); else fresh from the CA; else,
+ * The trusted root to verify with: `file`, else `SIGNET_TRUSTED_ROOT`, if given (a pinned root,
+ * offline); else from the CA, checked against the cache (see {@link fetchTrustedRoot}); else,
  * when the CA cannot be reached, the cached copy of the last fetch (with a warning). Throws
  * exit 4 when the CA is unreachable and nothing is cached.
  */
 export async function loadTrustedRoot(
   ctx: CliContext,
   caUrl: string,
-  file?: string,
+  flag?: string,
 ): Promise<LoadedTrustedRoot> {
+  const file = flag ?? (ctx.env.SIGNET_TRUSTED_ROOT || undefined);
   if (file !== undefined) {
     const json = await readJsonInput(file, 'trusted root');
     return {

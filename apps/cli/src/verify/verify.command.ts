@@ -29,7 +29,7 @@ Usage:
                 [--certificate-github-workflow-repository R] [--certificate-github-workflow-ref R]
                 [--certificate-github-workflow-sha S] [--certificate-github-workflow-trigger T]
                 [--certificate-github-workflow-name N]
-                [--trusted-root TRUSTED_ROOT.json] [--ca-url URL] [--json]
+                [--trusted-root TRUSTED_ROOT.json] [--ca-url URL] [--insecure-http] [--json]
   signet verify FILE --bundle BUNDLE --key KEY.pem [--trusted-root TRUSTED_ROOT.json] [--json]
 
 FILE may be sha256:HEX (64 hex digits) instead, when no file has that name: then only the
@@ -53,14 +53,16 @@ With sha256:HEX, a message signature's bundle must record that digest (messageDi
 signature is verified over it (ECDSA or RSA; an Ed25519 signature needs the file); for an
 attestation the digest must be a subject of the statement.
 
-The trusted root comes from --trusted-root (offline), else from the CA
-(GET /api/v1/trustedRoot, cached in $XDG_CACHE_HOME/signet/<host>/trusted_root.json, default
-~/.cache); the cached copy is used when the CA cannot be reached. Every validFor in it must
-have a start.
+The trusted root comes from --trusted-root or SIGNET_TRUSTED_ROOT (a pinned root, offline:
+prefer it), else from the CA (GET /api/v1/trustedRoot). The first root fetched is cached in
+$XDG_CACHE_HOME/signet/<host>/trusted_root.json (default ~/.cache), trusted on first use; one
+that trusts other keys than the cached copy is refused (exit 1) until \`signet trust-root
+--replace\`. The cached copy is used when the CA cannot be reached. Every validFor in it must
+have a start. Plain http to a CA that is not loopback needs --insecure-http.
 
-Exit codes: 0 verified; 1 verification failed; 2 error (unreadable input, unusable key or
-trusted root); 4 CA unreachable and no cached trusted root; 64 bad usage. --json prints the
-result on stdout.
+Exit codes: 0 verified; 1 verification failed (or the CA's trusted root changed); 2 error
+(unreadable input, unusable key or trusted root); 4 CA unreachable and no cached trusted root;
+64 bad usage. --json prints the result on stdout.
 
 Examples:
   signet verify app.tar.gz --bundle app.tar.gz.sigstore.json \\

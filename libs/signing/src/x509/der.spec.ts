@@ -47,6 +47,31 @@ describe(decodeOid.name, () => {
   ])('rejects %j', (content, message) => {
     expect(() => decodeOid(bytes(content))).toThrow(derError(message));
   });
+
+  // Security review M1: one ~95 KB arc took 1.5 s to decode (a BigInt shift per octet), before any
+  // signature check, on certificates sent by anyone to the log's CT and entries routes.
+  it('refuses OBJECT IDENTIFIER contents longer than 64 octets before decoding them', () => {
+    const content = new Uint8Array(95_000).fill(0xff);
+    content[0] = 0x2b;
+    content[content.length - 1] = 0x01;
+    expect(() => decodeOid(content)).toThrow(
+      derError('OBJECT IDENTIFIER of 95000 octets is longer than 64'),
+    );
+    const atLimit = new Uint8Array(64).fill(0x01);
+    expect(decodeOid(atLimit)).toBe(`0.1.${Array(63).fill('1').join('.')}`);
+    expect(() => decodeOid(new Uint8Array(65).fill(0x01))).toThrow(
+      derError('OBJECT IDENTIFIER of 65 octets is longer than 64'),
+    );
+  });
+
+  it('refuses an arc longer than 20 octets and keeps 128-bit UUID arcs (2.25)', () => {
+    // The largest UUID arc, 2^128 - 1, takes 19 base-128 octets (83, ff×17, 7f).
+    const uuidArc = 2n ** 128n - 1n;
+    const oid = `2.25.${uuidArc}`;
+    expect(decodeOid(encodeOid(oid).subarray(2))).toBe(oid);
+    const long = new Uint8Array([0x2b, ...new Array<number>(20).fill(0x81), 0x01]);
+    expect(() => decodeOid(long)).toThrow(derError('OBJECT IDENTIFIER arc of more than 20 octets'));
+  });
 });
 
 describe(encodeOid.name, () => {

@@ -223,25 +223,39 @@ export function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
+/** Longest OBJECT IDENTIFIER contents {@link decodeOid} accepts (a 2.25 UUID OID is 20 octets). */
+const MAX_OID_OCTETS = 64;
+
+/** Longest arc {@link decodeOid} accepts: 140 bits still hold the 128-bit UUID arcs (X.667). */
+const MAX_OID_ARC_OCTETS = 20;
+
 /**
  * Dotted-decimal form of OBJECT IDENTIFIER contents octets (X.690 §8.19). Throws
- * `INVALID_ENCODING` for an empty, truncated or non-minimal encoding.
+ * `INVALID_ENCODING` for an empty, truncated or non-minimal encoding, for contents longer than
+ * {@link MAX_OID_OCTETS} or an arc longer than {@link MAX_OID_ARC_OCTETS}. Both bounds are checked
+ * before any arithmetic, so the cost is linear in at most 64 octets whatever the input.
  */
 export function decodeOid(content: Uint8Array): string {
   if (content.length === 0) fail('empty OBJECT IDENTIFIER');
+  if (content.length > MAX_OID_OCTETS) {
+    fail(`OBJECT IDENTIFIER of ${content.length} octets is longer than ${MAX_OID_OCTETS}`);
+  }
   const arcs: bigint[] = [];
   let value = 0n;
-  let fresh = true;
+  let octets = 0;
   for (const octet of content) {
-    if (fresh && octet === 0x80) fail('non-minimal OBJECT IDENTIFIER arc');
+    if (octets === 0 && octet === 0x80) fail('non-minimal OBJECT IDENTIFIER arc');
+    if (++octets > MAX_OID_ARC_OCTETS) {
+      fail(`OBJECT IDENTIFIER arc of more than ${MAX_OID_ARC_OCTETS} octets`);
+    }
     value = (value << 7n) | BigInt(octet & 0x7f);
-    fresh = (octet & 0x80) === 0;
-    if (fresh) {
+    if ((octet & 0x80) === 0) {
       arcs.push(value);
       value = 0n;
+      octets = 0;
     }
   }
-  if (!fresh) fail('truncated OBJECT IDENTIFIER');
+  if (octets !== 0) fail('truncated OBJECT IDENTIFIER');
   const first = arcs[0]!;
   const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
   return [...head, ...arcs.slice(1)].join('.');
