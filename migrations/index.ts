@@ -6,6 +6,7 @@ import { HashSearchIndexKeys1795410000000 } from './1795410000000-HashSearchInde
 import { SearchIndexKeyArrays1795420000000 } from './1795420000000-SearchIndexKeyArrays';
 import { DeflateEntryBodies1795430000000 } from './1795430000000-DeflateEntryBodies';
 import { RenameTufTargetsDigest1795440000000 } from './1795440000000-RenameTufTargetsDigest';
+import { GrantAppRoles1795460000000 } from './1795460000000-GrantAppRoles';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
@@ -20,4 +21,5 @@ export const migrations: Array<new () => object> = [
   SearchIndexKeyArrays1795420000000,
   DeflateEntryBodies1795430000000,
   RenameTufTargetsDigest1795440000000,
+  GrantAppRoles1795460000000,
 ];

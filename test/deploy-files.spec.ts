@@ -22,10 +22,37 @@ interface Service {
 describe('deployment files', () => {
   const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service> };
 
-  it('docker-compose.yml has postgres, ca and transparency-log, each with a healthcheck', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['ca', 'postgres', 'transparency-log']);
-    for (const service of Object.values(compose.services))
-      expect(service.healthcheck?.test.length).toBeGreaterThan(0);
+  it('docker-compose.yml has postgres, a one-shot migrate, ca and transparency-log', () => {
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'ca',
+      'migrate',
+      'postgres',
+      'transparency-log',
+    ]);
+    for (const name of ['ca', 'postgres', 'transparency-log'])
+      expect(compose.services[name]!.healthcheck?.test.length).toBeGreaterThan(0);
+    expect(compose.services.migrate!.command).toEqual(['node', 'dist/tools/db.js', 'migrate']);
+  });
+
+  it('runs each app as its own database role; only migrate connects as the owner (M5)', () => {
+    const user = (name: string) =>
+      new URL(compose.services[name]!.environment!.DATABASE_URL!).username;
+    expect([user('migrate'), user('ca'), user('transparency-log')]).toEqual([
+      'signet_owner',
+      'signet_ca_app',
+      'signet_log_app',
+    ]);
+    const postgres = compose.services.postgres!;
+    const init = postgres.volumes!.find((v) => v.includes('/docker-entrypoint-initdb.d/'))!;
+    const script = read(init.split(':')[0]!);
+    expect(script).toContain('CREATE ROLE signet_ca_app LOGIN');
+    expect(script).toContain('IN ROLE signet_ca;');
+    expect(script).toContain('IN ROLE signet_log;');
+    for (const name of ['ca', 'transparency-log']) {
+      expect(compose.services[name]!.depends_on?.migrate).toEqual({
+        condition: 'service_completed_successfully',
+      });
+    }
   });
 
   it.each([

@@ -10,6 +10,11 @@ export interface TestDatabase {
   readonly name: string;
   /** Runs SQL directly (for asserting what is stored, or trying to tamper with it). */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * The URL of a login role of this database's own, member of the app role `role` (README:
+   * Database roles): an app connected with it can do what that app may, and nothing more.
+   */
+  appUrl(role: 'signet_ca' | 'signet_log'): Promise<string>;
   drop(): Promise<void>;
 }
 
@@ -43,16 +48,33 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = withDatabase(adminUrl(), name);
   const client = new Client({ connectionString: url });
   await client.connect();
+  const logins: string[] = [];
+  const appUrls = new Map<string, string>();
   return {
     url,
     name,
     query: async <T>(sql: string, params?: unknown[]) =>
       (await client.query(sql, params)).rows as T[],
+    appUrl: async (role) => {
+      const known = appUrls.get(role);
+      if (known !== undefined) return known;
+      // Roles belong to the cluster: named after this database, dropped with it.
+      const login = `${name}_${role.replace('signet_', '')}`;
+      const password = randomBytes(16).toString('hex');
+      await client.query(`CREATE ROLE ${login} LOGIN PASSWORD '${password}' IN ROLE ${role}`);
+      logins.push(login);
+      const appUrl = new URL(url);
+      appUrl.username = login;
+      appUrl.password = password;
+      appUrls.set(role, appUrl.toString());
+      return appUrl.toString();
+    },
     drop: async () => {
       await client.end();
       const a = new Client({ connectionString: adminUrl() });
       await a.connect();
       await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      for (const login of logins) await a.query(`DROP ROLE IF EXISTS ${login}`);
       await a.end();
     },
   };

@@ -38,10 +38,12 @@ export async function startStack(
     allowedPublicKeysPem,
   );
   const apps: NestExpressApplication[] = [];
-  const log = await bootApp(TransparencyLogModule.forRoot(testConfig(db.url, fx.env)), 131072);
+  // Each app as its own least-privilege role, as in production (README: Database roles).
+  const [caDbUrl, logDbUrl] = [await db.appUrl('signet_ca'), await db.appUrl('signet_log')];
+  const log = await bootApp(TransparencyLogModule.forRoot(testConfig(logDbUrl, fx.env)), 131072);
   await log.listen(logPort, '127.0.0.1');
   apps.push(log);
-  const ca = await bootApp(CaModule.forRoot(testConfig(db.url, fx.env)), 64 * 1024);
+  const ca = await bootApp(CaModule.forRoot(testConfig(caDbUrl, fx.env)), 64 * 1024);
   await ca.listen(caPort, '127.0.0.1');
   apps.push(ca);
   return {

@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import type { SignetConfig } from './config/config';
 import { SIGNET_CONFIG } from './config/config.token';
-import { dataSourceOptions, runMigrations } from './database/data-source';
+import { dataSourceOptions, migrateOrCheck } from './database/data-source';
 import { HealthController } from './health/health.controller';
 import { loggingParams } from './logging/logging';
 import { HttpMetrics } from './metrics/metrics';
@@ -53,7 +53,7 @@ export class PlatformModule {
           }),
           dataSourceFactory: async (opts) => {
             const dataSource = await new DataSource(opts!).initialize();
-            const applied = await runMigrations(dataSource);
+            const applied = await migrateOrCheck(dataSource);
             if (applied.length > 0)
               new NestLogger('Database').log(`applied migrations: ${applied.join(', ')}`);
             return dataSource;

@@ -48,6 +48,39 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   }
 }
 
+/** The migrations of `dataSource` not recorded in its `migrations` table (all, without one). */
+export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
+  let applied: Set<string>;
+  try {
+    const rows = await dataSource.query<Array<{ name: string }>>('SELECT name FROM "migrations"');
+    applied = new Set(rows.map((r) => r.name));
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42P01') throw err;
+    applied = new Set();
+  }
+  return dataSource.migrations.map((m) => m.name!).filter((name) => !applied.has(name));
+}
+
+/**
+ * At an app's start: applies pending migrations when the app's role may change the schema (a
+ * development database, where one role does everything); otherwise (the app runs as its own
+ * least-privilege role, README: Database roles) checks that none is pending and refuses to start
+ * if one is, naming them and how to apply them.
+ */
+export async function migrateOrCheck(dataSource: DataSource): Promise<string[]> {
+  const [row] = await dataSource.query<Array<{ can: boolean; role: string }>>(
+    "SELECT has_schema_privilege(current_user, 'public', 'CREATE') AS can, current_user AS role",
+  );
+  if (row!.can) return runMigrations(dataSource);
+  const pending = await pendingMigrations(dataSource);
+  if (pending.length > 0) {
+    throw new Error(
+      `the database schema is behind this version (not applied: ${pending.join(', ')}), and role ${row!.role} may not change it: apply them with the migration role (npm run db:migrate)`,
+    );
+  }
+  return [];
+}
+
 /**
  * The SQL TypeORM would need to make the database match the entities, after migrations.
  * Empty when entities and migrations agree (what `migration:generate --check` tests).
