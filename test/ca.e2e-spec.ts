@@ -465,11 +465,10 @@ describe('certificate authority: certificate transparency required', () => {
       .post('/api/v2/signingCert')
       .send(signingCertRequest(token, key, proofOf(key, 'alice@example.com')));
     expect(res.status).toBe(503);
+    // Neither the log's address nor the socket error reaches the client (L6).
     expect(res.body).toEqual({
       code: 14,
-      message: expect.stringMatching(
-        /^the certificate transparency log at http:\/\/127\.0\.0\.1:9\/ct\/v1\/add-pre-chain could not be reached \(.*\); no certificate was issued$/,
-      ),
+      message: 'the certificate transparency log could not be reached; no certificate was issued',
     });
     expect((await db.query<{ n: string }>('SELECT count(*) AS n FROM issuance'))[0]!.n).toBe('0');
   });

@@ -31,12 +31,32 @@ describe.each(apps)('%s platform endpoints', (name, moduleFor) => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('GET /healthz answers 503 with the reason when the database is gone', async () => {
+  it('sends headers that keep browsers from sniffing or framing any answer, errors included (L10)', async () => {
+    for (const path of ['/healthz', '/no/such/route']) {
+      const res = await request(app.getHttpServer()).get(path);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+    }
+  });
+
+  it('GET /metrics answers only direct loopback requests: 404 through a proxy (L6)', async () => {
+    const res = await request(app.getHttpServer())
+      .get('/metrics')
+      .set('X-Forwarded-For', '203.0.113.9');
+    expect(res.status).toBe(404);
+    expect(res.text).not.toContain('http_requests_total');
+  });
+
+  it('GET /healthz answers 503 when the database is gone, without its error text', async () => {
     await db.drop();
     const res = await request(app.getHttpServer()).get('/healthz');
     expect(res.status).toBe(503);
-    expect(res.body.status).toBe('unavailable');
-    expect(res.body.reason).toMatch(/^database: /);
+    // The database's own error names the database and the server (L6): it goes to the log only.
+    expect(res.body).toEqual({ status: 'unavailable', reason: 'database unavailable' });
+    expect(res.text).not.toContain(db.name);
   });
 
   it('gives every request an id, echoed in X-Request-Id; keeps a well-formed incoming one', async () => {

@@ -15,13 +15,25 @@ export async function openTreeSignings(config: SignetConfig): Promise<TreeSignin
   const logger = new Logger('LogKeys');
   const { dataDir, logPublicUrl } = config;
   const artifact = await openConfiguredSigner(
-    { variable: 'LOG_KEY', ref: config.log.key, dir: dataDir, name: 'transparency-log' },
+    {
+      variable: 'LOG_KEY',
+      ref: config.log.key,
+      dir: dataDir,
+      name: 'transparency-log',
+      developmentKeys: config.developmentKeys,
+    },
     logger,
   );
   let ct;
   try {
     ct = await openConfiguredSigner(
-      { variable: 'CT_LOG_KEY', ref: config.log.ctKey, dir: dataDir, name: 'ct-log' },
+      {
+        variable: 'CT_LOG_KEY',
+        ref: config.log.ctKey,
+        dir: dataDir,
+        name: 'ct-log',
+        developmentKeys: config.developmentKeys,
+      },
       logger,
     );
   } catch (err) {

@@ -1,7 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createOnce, developmentSigner, openSigner, type SignetConfig } from '@app/platform';
+import {
+  ConfigError,
+  createOnce,
+  developmentKeyRefusal,
+  developmentSigner,
+  openSigner,
+  type SignetConfig,
+} from '@app/platform';
 import {
   buildIntermediateCertificate,
   buildRootCertificate,
@@ -42,6 +49,8 @@ export async function openCaKeys(
     signer = await openSigner(ca.key);
     chain = await readChain(ca.chainFile);
   } else {
+    const refusal = developmentKeyRefusal('CA_KEY', config.developmentKeys);
+    if (refusal !== undefined) throw new ConfigError([refusal]);
     const dir = join(dataDir, 'ca');
     ({ signer, chain } = await developmentChain(dir));
     new Logger('CaKeys').warn(

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SignetConfig } from '@app/platform';
@@ -103,24 +104,37 @@ describe(CtClient.name, () => {
     );
   });
 
-  it('gives up on an answer far larger than an SCT', async () => {
+  it('gives up on an answer far larger than an SCT, saying why in the log only', async () => {
     handler = (_req, _body, res) => res.writeHead(200).end(Buffer.alloc(200_000, 0x20));
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     await expect(client.addPreChain([Uint8Array.of(1)])).rejects.toThrow(
       caError(
         'UNAVAILABLE',
-        /could not be reached \(response larger than 65536 bytes\); no certificate was issued$/,
+        'the certificate transparency log could not be reached; no certificate was issued',
       ),
     );
+    expect(errors).toHaveBeenCalledWith(
+      expect.stringMatching(/could not be reached: response larger than 65536 bytes$/),
+    );
+    errors.mockRestore();
   });
 
-  it('reports a log it cannot reach', async () => {
+  it('reports a log it cannot reach without its address or the socket error (L6)', async () => {
     const closed = clientFor('http://127.0.0.1:9');
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     await expect(closed.addPreChain([Uint8Array.of(1)])).rejects.toThrow(
       caError(
         'UNAVAILABLE',
-        /^the certificate transparency log at http:\/\/127\.0\.0\.1:9\/ct\/v1\/add-pre-chain could not be reached \(.+\); no certificate was issued$/,
+        'the certificate transparency log could not be reached; no certificate was issued',
       ),
     );
+    // The operator's log has both.
+    expect(errors).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^the certificate transparency log at http:\/\/127\.0\.0\.1:9\/ct\/v1\/add-pre-chain could not be reached: .+/,
+      ),
+    );
+    errors.mockRestore();
     closed.onModuleDestroy();
   });
 });

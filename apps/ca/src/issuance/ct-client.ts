@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import {
   decodeDigitallySigned,
@@ -29,6 +29,7 @@ interface AddChainResponse {
  */
 @Injectable()
 export class CtClient implements OnModuleDestroy {
+  private readonly logger = new Logger(CtClient.name);
   private readonly url: URL;
   private readonly agent: HttpAgent;
   private readonly send: typeof httpRequest;
@@ -58,9 +59,13 @@ export class CtClient implements OnModuleDestroy {
     try {
       ({ status, text } = await this.post(request));
     } catch (err) {
+      // Where and why go to the operator's log; the client learns only that issuance failed.
+      this.logger.error(
+        `the certificate transparency log at ${this.url.href} could not be reached: ${(err as Error).message}`,
+      );
       throw new CaError(
         'UNAVAILABLE',
-        `the certificate transparency log at ${this.url.href} could not be reached (${(err as Error).message}); no certificate was issued`,
+        'the certificate transparency log could not be reached; no certificate was issued',
       );
     }
     const body = parseJson(text) as AddChainResponse & { message?: unknown };

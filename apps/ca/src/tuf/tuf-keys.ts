@@ -1,7 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { developmentSigner, openSigner, type SignetConfig } from '@app/platform';
+import {
+  ConfigError,
+  developmentKeyRefusal,
+  developmentSigner,
+  openSigner,
+  type SignetConfig,
+} from '@app/platform';
 import type { Signer } from '@app/signing';
 import { checkRootHistory, developmentRoots, readRootHistory } from './tuf-roots';
 
@@ -30,6 +36,8 @@ export async function openTufKeys(config: SignetConfig): Promise<TufKeys> {
     warn(checkRootHistory(roots, online, 'CA_TUF_ROOT_DIR'));
     return { online, roots };
   }
+  const refusal = developmentKeyRefusal('CA_TUF_KEY', config.developmentKeys);
+  if (refusal !== undefined) throw new ConfigError([refusal]);
   const dir = join(config.dataDir, 'tuf');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const online = (await developmentSigner(dir, 'online')).signer;

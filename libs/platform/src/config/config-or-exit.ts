@@ -1,10 +1,29 @@
 /* The one place a server process reads `process.env` (lint allows it only in config code). */
-import { ConfigError, loadConfig, type SignetConfig } from './config';
+import { ConfigError, developmentKeyRefusal, loadConfig, type SignetConfig } from './config';
 import { unsupportedNode } from './runtime';
+
+/** The keys a server signs with, each of which a development key may replace in development. */
+export type ServerKey = 'CA_KEY' | 'CA_TUF_KEY' | 'LOG_KEY' | 'CT_LOG_KEY';
+
+const keyIsSet: Record<ServerKey, (c: SignetConfig) => boolean> = {
+  CA_KEY: (c) => c.ca.key !== undefined,
+  CA_TUF_KEY: (c) => c.ca.tufKey !== undefined,
+  LOG_KEY: (c) => c.log.key !== undefined,
+  CT_LOG_KEY: (c) => c.log.ctKey !== undefined,
+};
 
 export interface ConfigOrExitOptions {
   /** Also refuse an unset DATABASE_URL: the app runs on its own, without `npm start` providing one. */
   requireDatabase?: boolean;
+  /** The keys this server signs with: refused when unset and development keys are not allowed. */
+  keys?: readonly ServerKey[];
+}
+
+/** One message per key in `keys` that is unset where no development key may replace it. */
+export function missingKeys(config: SignetConfig, keys: readonly ServerKey[]): string[] {
+  return keys.flatMap((key) =>
+    keyIsSet[key](config) ? [] : (developmentKeyRefusal(key, config.developmentKeys) ?? []),
+  );
 }
 
 /**
@@ -25,6 +44,8 @@ export function configOrExit(
         'DATABASE_URL: required when the app runs on its own (npm start provides one)',
       ]);
     }
+    const missing = missingKeys(config, options.keys ?? []);
+    if (missing.length > 0) throw new ConfigError(missing);
     return config;
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDirs } from '@app/testing/temp-dir';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, developmentKeysPolicy, loadConfig } from './config';
+import { missingKeys } from './config-or-exit';
 
 const tempDir = tempDirs();
 const empty = tempDirs(afterAll)('config');
@@ -88,5 +89,48 @@ describe(loadConfig.name, () => {
     );
     writeFileSync(join(dir, 'list.yaml'), '- a\n- b\n');
     expect(problems({ SIGNET_CONFIG: 'list.yaml' }, dir)[0]).toMatch(/must contain a YAML mapping/);
+  });
+});
+
+describe(developmentKeysPolicy.name, () => {
+  it('allows development keys on loopback outside production, and says why', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) {
+      expect(developmentKeysPolicy(undefined, undefined, host).allowed).toBe(true);
+    }
+    expect(developmentKeysPolicy(undefined, 'development', '127.0.0.1').allowed).toBe(true);
+  });
+
+  it('refuses them in production or beyond loopback unless SIGNET_DEVELOPMENT_KEYS says so', () => {
+    expect(developmentKeysPolicy(undefined, 'production', '127.0.0.1')).toEqual({
+      allowed: false,
+      reason: 'NODE_ENV is production',
+    });
+    expect(developmentKeysPolicy(undefined, undefined, '0.0.0.0')).toEqual({
+      allowed: false,
+      reason: 'SIGNET_LISTEN_HOST 0.0.0.0 is not loopback',
+    });
+    expect(developmentKeysPolicy('true', 'production', '0.0.0.0').allowed).toBe(true);
+    expect(developmentKeysPolicy('false', undefined, '127.0.0.1')).toEqual({
+      allowed: false,
+      reason: 'SIGNET_DEVELOPMENT_KEYS=false',
+    });
+  });
+
+  it('is read from the environment, with SIGNET_DEVELOPMENT_KEYS validated', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }, empty).developmentKeys.allowed).toBe(false);
+    expect(problems({ SIGNET_DEVELOPMENT_KEYS: 'yes' })).toEqual([
+      'SIGNET_DEVELOPMENT_KEYS: must be true or false (got "yes")',
+    ]);
+  });
+});
+
+describe(missingKeys.name, () => {
+  it('names each unset key where no development key may stand in, and nothing otherwise', () => {
+    const production = loadConfig({ NODE_ENV: 'production' }, empty);
+    expect(missingKeys(production, ['LOG_KEY', 'CT_LOG_KEY'])).toEqual([
+      'LOG_KEY: required (NODE_ENV is production, so no development key stands in for it; set SIGNET_DEVELOPMENT_KEYS=true only on a machine of your own)',
+      'CT_LOG_KEY: required (NODE_ENV is production, so no development key stands in for it; set SIGNET_DEVELOPMENT_KEYS=true only on a machine of your own)',
+    ]);
+    expect(missingKeys(loadConfig({}, empty), ['LOG_KEY', 'CA_KEY'])).toEqual([]);
   });
 });

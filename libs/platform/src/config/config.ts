@@ -11,6 +11,10 @@ export interface SignetConfig {
   readonly caPublicUrl: string;
   readonly logPublicUrl: string;
   readonly listenHost: string;
+  /** Whether an unset key may be replaced by a development key (see `developmentKeysPolicy`). */
+  readonly developmentKeys: DevelopmentKeys;
+  /** Who may read `/metrics`: direct loopback requests only, anyone, or nobody. */
+  readonly metrics: 'loopback' | 'public' | 'off';
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
   readonly dataDir: string;
@@ -22,6 +26,53 @@ export interface SignetConfig {
   readonly log: LogSettings;
   readonly ca: CaSettings;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Whether development keys may stand in for unset keys, and why (for messages). */
+export interface DevelopmentKeys {
+  readonly allowed: boolean;
+  readonly reason: string;
+}
+
+/** Host names and addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/**
+ * Development keys (generated under SIGNET_DATA_DIR, passphrase beside them) are for a machine of
+ * one's own: SIGNET_DEVELOPMENT_KEYS decides when set; otherwise they are allowed only when the
+ * apps listen on loopback and NODE_ENV is not `production`.
+ */
+export function developmentKeysPolicy(
+  explicit: 'true' | 'false' | undefined,
+  nodeEnv: string | undefined,
+  listenHost: string,
+): DevelopmentKeys {
+  if (explicit !== undefined) {
+    return {
+      allowed: explicit === 'true',
+      reason: `SIGNET_DEVELOPMENT_KEYS=${explicit}`,
+    };
+  }
+  if (nodeEnv === 'production') return { allowed: false, reason: 'NODE_ENV is production' };
+  if (!isLoopbackHost(listenHost)) {
+    return { allowed: false, reason: `SIGNET_LISTEN_HOST ${listenHost} is not loopback` };
+  }
+  return { allowed: true, reason: 'the apps listen on loopback and NODE_ENV is not production' };
+}
+
+/**
+ * The one message for a key that is unset where development keys are not allowed; undefined when
+ * a development key may be used.
+ */
+export function developmentKeyRefusal(
+  variable: string,
+  policy: DevelopmentKeys,
+): string | undefined {
+  if (policy.allowed) return undefined;
+  return `${variable}: required (${policy.reason}, so no development key stands in for it; set SIGNET_DEVELOPMENT_KEYS=true only on a machine of your own)`;
 }
 
 /** Settings of the transparency log app. */
@@ -115,6 +166,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
     caPublicUrl: e.CA_PUBLIC_URL ?? `http://127.0.0.1:${e.CA_PORT}`,
     logPublicUrl: e.LOG_PUBLIC_URL ?? `http://127.0.0.1:${e.LOG_PORT}`,
     listenHost: e.SIGNET_LISTEN_HOST,
+    developmentKeys: developmentKeysPolicy(
+      e.SIGNET_DEVELOPMENT_KEYS,
+      e.NODE_ENV,
+      e.SIGNET_LISTEN_HOST,
+    ),
+    metrics: e.SIGNET_METRICS,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: resolve(cwd, e.SIGNET_DATA_DIR),

@@ -41,6 +41,13 @@ export const envSchema = z.object({
   CA_PUBLIC_URL: httpUrl.optional(),
   LOG_PUBLIC_URL: httpUrl.optional(),
   SIGNET_LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
+  NODE_ENV: z.string().min(1).optional(),
+  SIGNET_METRICS: z
+    .enum(['loopback', 'public', 'off'], { message: 'must be loopback, public or off' })
+    .default('loopback'),
+  SIGNET_DEVELOPMENT_KEYS: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .optional(),
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: z
     .string()

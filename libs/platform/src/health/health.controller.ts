@@ -1,4 +1,4 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 
@@ -6,9 +6,15 @@ const TIMEOUT_MS = 2000;
 
 @Controller()
 export class HealthController {
+  private readonly logger = new Logger(HealthController.name);
+
   constructor(private readonly dataSource: DataSource) {}
 
-  /** 200 `{status: "ok"}` when the database answers; 503 with the reason otherwise. */
+  /**
+   * 200 `{status: "ok"}` when the database answers; 503 `{status: "unavailable", reason:
+   * "database unavailable"}` otherwise. The database's own error (host names, authentication
+   * failures) goes to the log, never to the public answer.
+   */
   @Get('healthz')
   async health(
     @Res({ passthrough: true }) res: Response,
@@ -17,8 +23,9 @@ export class HealthController {
       await withTimeout(this.dataSource.query('SELECT 1'), TIMEOUT_MS);
       return { status: 'ok' };
     } catch (err) {
+      this.logger.error(`health check: the database did not answer: ${(err as Error).message}`);
       res.status(503);
-      return { status: 'unavailable', reason: `database: ${(err as Error).message}` };
+      return { status: 'unavailable', reason: 'database unavailable' };
     }
   }
 }

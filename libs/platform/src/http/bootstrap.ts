@@ -26,6 +26,17 @@ export async function createApp(
 export function configureApp(app: NestExpressApplication, http: HttpSettings): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // The apps answer JSON, PEM, notes and binary tiles, some of it bytes a client chose: a browser
+  // must never sniff them into something it runs or frames. TLS and HSTS belong to the proxy in
+  // front (README: Running in production).
+  app.use(
+    (_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      next();
+    },
+  );
   // Mounted on Express itself (not a Nest route) so unmatched requests are counted as such.
   app.use(app.get(HttpMetrics).middleware);
   app.useBodyParser('json', { limit: http.bodyLimit });
