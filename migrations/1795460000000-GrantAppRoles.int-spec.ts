@@ -20,6 +20,7 @@ const EXPECTED: Record<'signet_ca' | 'signet_log', Record<string, Privilege[]>> 
     ca_certificate: ['SELECT', 'INSERT'],
     tuf_targets_version: ['SELECT', 'INSERT'],
     iam_rule: ['SELECT', 'INSERT', 'UPDATE'],
+    rate_limit_window: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
     log_tree: ['SELECT'],
     migrations: ['SELECT'],
   },

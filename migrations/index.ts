@@ -7,6 +7,7 @@ import { SearchIndexKeyArrays1795420000000 } from './1795420000000-SearchIndexKe
 import { DeflateEntryBodies1795430000000 } from './1795430000000-DeflateEntryBodies';
 import { RenameTufTargetsDigest1795440000000 } from './1795440000000-RenameTufTargetsDigest';
 import { GrantAppRoles1795460000000 } from './1795460000000-GrantAppRoles';
+import { CreateRateLimitWindow1795470000000 } from './1795470000000-CreateRateLimitWindow';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
@@ -22,4 +23,5 @@ export const migrations: Array<new () => object> = [
   DeflateEntryBodies1795430000000,
   RenameTufTargetsDigest1795440000000,
   GrantAppRoles1795460000000,
+  CreateRateLimitWindow1795470000000,
 ];

@@ -9,6 +9,7 @@ import { OidcVerifier } from './identity';
 import { IssuanceController } from './issuance/issuance.controller';
 import { CtClient } from './issuance/ct-client';
 import { IssuanceRepository } from './issuance/issuance.repository';
+import { RateLimitRepository } from './issuance/rate-limit.repository';
 import { IssuanceService } from './issuance/issuance.service';
 import { CaCertificateRepository } from './authority/ca-certificate.repository';
 import { CaChainService } from './authority/ca-chain.service';
@@ -53,6 +54,7 @@ export class CaModule {
         CaCertificateRepository,
         CaChainService,
         IssuanceRepository,
+        RateLimitRepository,
         CtClient,
         LogTreesRepository,
         TrustedRootService,

@@ -3,19 +3,26 @@
 // these tables are the top-level migrations/ (@app/migrations); `npm run db:check` compares the
 // two. Both apps import this library; it imports no app.
 import { CaCertificate, IssuanceRecord } from './ca/issuance.entities';
+import { RateLimitWindow } from './ca/rate-limit.entity';
 import { IamRule } from './ca/rule.entity';
 import { TufTargetsVersion } from './ca/tuf.entities';
 import { LogEntryRecord, SearchIndexRecord } from './log/entry.entities';
 import { CheckpointRecord, HashTile, LogTree, TreeState } from './log/tree.entities';
 
 export * from './purposes';
-export { CaCertificate, IssuanceRecord, IamRule, TufTargetsVersion };
+export { CaCertificate, IssuanceRecord, IamRule, RateLimitWindow, TufTargetsVersion };
 export { CheckpointRecord, HashTile, LogEntryRecord, LogTree, SearchIndexRecord, TreeState };
 export * from './instance/ca-certificates';
 export * from './instance/log-trees';
 
 /** The CA's tables. */
-export const caEntities = [IssuanceRecord, CaCertificate, IamRule, TufTargetsVersion];
+export const caEntities = [
+  IssuanceRecord,
+  CaCertificate,
+  IamRule,
+  TufTargetsVersion,
+  RateLimitWindow,
+];
 
 /** The log's tables. */
 export const logEntities = [

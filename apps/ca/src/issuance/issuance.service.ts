@@ -12,6 +12,7 @@ import { LogTreesRepository } from '../trust/log-trees.repository';
 import { IssuanceRepository } from './issuance.repository';
 import { leafValidity } from './leaf-validity';
 import { CtLogKeys } from './sct-check';
+import { RateLimitRepository } from './rate-limit.repository';
 import { RateLimiter } from './rate-limiter';
 import type { SigningCertRequest } from './signing-cert.request';
 
@@ -40,19 +41,20 @@ export class IssuanceService {
     private readonly issuances: IssuanceRepository,
     private readonly ct: CtClient,
     logTrees: LogTreesRepository,
+    rateLimits: RateLimitRepository,
     @Inject(SIGNET_CONFIG) config: SignetConfig,
   ) {
     this.ctRequired = config.ca.ctRequired;
-    this.perIdentity = new RateLimiter(config.ca.rateLimitPerIdentity);
-    this.perClient = new RateLimiter(config.ca.rateLimitPerClient);
+    this.perIdentity = new RateLimiter(rateLimits, config.ca.rateLimitPerIdentity);
+    this.perClient = new RateLimiter(rateLimits, config.ca.rateLimitPerClient);
     this.ctLogKeys = new CtLogKeys(() => logTrees.currentCtKeys());
   }
 
   async issue(request: SigningCertRequest, context: RequestContext): Promise<string[]> {
-    this.limit(this.perClient, `client ${context.clientAddress ?? 'unknown'}`);
+    await this.limit(this.perClient, `client ${context.clientAddress ?? 'unknown'}`);
 
     const principal = await this.verifier.verify(request.token);
-    this.limit(this.perIdentity, `identity ${principal.san.value}`);
+    await this.limit(this.perIdentity, `identity ${principal.san.value}`);
     const { key, algorithm } =
       request.kind === 'publicKey'
         ? parseClientKey(request.publicKey, 'publicKeyRequest.publicKey.content')
@@ -108,8 +110,8 @@ export class IssuanceService {
     return [certificatesToPem([certificate]), ...this.ca.chainPem];
   }
 
-  private limit(limiter: RateLimiter, key: string): void {
-    const retryAfter = limiter.take(key);
+  private async limit(limiter: RateLimiter, key: string): Promise<void> {
+    const retryAfter = await limiter.take(key);
     if (retryAfter > 0) {
       throw new CaError(
         'RATE_LIMITED',
