@@ -124,12 +124,24 @@ export function newestFirst<T extends { validFor: ValidFor }>(services: T[]): T[
   return [...services].sort((a, b) => b.validFor.start.localeCompare(a.validFor.start));
 }
 
-function keyDetails(key: KeyObject): string {
+/**
+ * The protobuf-specs `PublicKeyDetails` of a log key, as verifiers pick the algorithm from it.
+ * RSA keys are named by their size (a 3072-bit key labelled 2048 would be refused or misread);
+ * a key type Signet does not sign with is an error, never a guess.
+ */
+export function keyDetails(key: KeyObject): string {
   const curve = key.asymmetricKeyDetails?.namedCurve;
   if (key.asymmetricKeyType === 'ed25519') return 'PKIX_ED25519';
-  if (curve === 'prime256v1') return 'PKIX_ECDSA_P256_SHA_256';
-  if (curve === 'secp384r1') return 'PKIX_ECDSA_P384_SHA_384';
-  return 'PKIX_RSA_PKCS1V15_2048_SHA256';
+  if (key.asymmetricKeyType === 'ec' && curve === 'prime256v1') return 'PKIX_ECDSA_P256_SHA_256';
+  if (key.asymmetricKeyType === 'ec' && curve === 'secp384r1') return 'PKIX_ECDSA_P384_SHA_384';
+  if (key.asymmetricKeyType === 'rsa') {
+    const bits = key.asymmetricKeyDetails?.modulusLength;
+    if (bits === 2048 || bits === 3072 || bits === 4096) return `PKIX_RSA_PKCS1V15_${bits}_SHA256`;
+  }
+  const type = [key.asymmetricKeyType, curve ?? key.asymmetricKeyDetails?.modulusLength]
+    .filter((part) => part !== undefined)
+    .join(' ');
+  throw new Error(`a log key of type ${type} has no trusted-root key details`);
 }
 
 function nameOf(dn: string, attribute: string): string {
