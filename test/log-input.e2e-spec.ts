@@ -1,6 +1,6 @@
 /* Bad input and unauthorized writers: a precise 4xx naming the field or check, and nothing written. */
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createHash, sign } from 'node:crypto';
+import { createHash, type KeyObject, sign } from 'node:crypto';
 import request from 'supertest';
 import { generateKeyPair, publicKeyToPem } from '@app/signing';
 import { TransparencyLogModule } from '../apps/transparency-log/src/app.module';
@@ -162,6 +162,51 @@ describe('transparency log: bad input and write authorization', () => {
         ),
       );
     expect(ok.status).toBe(201);
+  });
+
+  /** A dsse proposal by `keys` whose signatures are well-formed but verify with nothing. */
+  const unverifiableDsse = (keys: readonly KeyObject[], signatures: number) => ({
+    apiVersion: '0.0.1',
+    kind: 'dsse',
+    spec: {
+      proposedContent: {
+        envelope: JSON.stringify({
+          payload: Buffer.from('{}').toString('base64'),
+          payloadType: 'application/vnd.in-toto+json',
+          signatures: Array.from({ length: signatures }, (_, i) => ({
+            sig: Buffer.alloc(96, i + 1).toString('base64'),
+          })),
+        }),
+        verifiers: keys.map((k) => Buffer.from(publicKeyToPem(k)).toString('base64')),
+      },
+    },
+  });
+  const strangers = () =>
+    Array.from({ length: 8 }, () => generateKeyPair('ecdsa-p384-sha384').publicKey);
+
+  it('refuses (403) unauthorized dsse verifiers before it verifies any signature', async () => {
+    // Were signatures verified first, this would be a 400 naming signatures[0].
+    const res = await rejected(unverifiableDsse(strangers(), 8));
+    expect(res.status).toBe(403);
+    expect(res.body.message).toMatch(/^public key sha256:[0-9a-f]{64} may not write to this log/);
+  });
+
+  it('refuses more than 8 dsse signatures (400, naming the field) before authorization', async () => {
+    expect(await rejected(unverifiableDsse(strangers(), 9))).toEqual({
+      status: 400,
+      body: {
+        code: 400,
+        message:
+          'spec.proposedContent.envelope.signatures: has 9 signatures; at most 8 are accepted',
+      },
+    });
+  });
+
+  it('finds nothing for a retrieve whose verifiers may not write, without verifying it', async () => {
+    const res = await http
+      .post('/api/v1/log/entries/retrieve')
+      .send({ entries: [unverifiableDsse(strangers(), 8)] });
+    expect({ status: res.status, body: res.body as unknown }).toEqual({ status: 200, body: [] });
   });
 
   it('rejects bad queries on the read endpoints', async () => {

@@ -66,6 +66,20 @@ export class WritePolicy {
   }
 
   /**
+   * Whether every verifier could have written at some time: a certificate is checked at its
+   * notBefore (so an expired short-lived one still counts), a bare key as {@link check} does.
+   */
+  async allowedOnce(verifiers: readonly EntryVerifier[]): Promise<boolean> {
+    try {
+      for (const v of verifiers) await this.check([v], v.certificate?.notBefore ?? new Date());
+      return true;
+    } catch (err) {
+      if (err instanceof LogError && err.code === 'NOT_AUTHORIZED') return false;
+      throw err;
+    }
+  }
+
+  /**
    * Picks up the instance's CA certificates as InstanceCas re-reads them (a CA may start
    * later); they are parsed, and their paths validated, again only when the set has changed.
    */

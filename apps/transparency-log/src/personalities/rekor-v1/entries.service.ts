@@ -6,7 +6,7 @@ import type { LogTree } from '@app/schema';
 import { TreeRegistry } from '../../core/tree-registry.service';
 import { WritePolicy } from '../../core/trust/write-policy';
 import { LogError } from '../../errors';
-import { canonicalizeProposedEntry } from './kinds';
+import { EntryError, parseProposedEntry, type ParsedEntry } from './kinds';
 import { entryUuid, type LogEntryBody, logEntryView } from './log-entry.view';
 
 const UUID = /^([0-9a-fA-F]{16})?([0-9a-fA-F]{64})$/;
@@ -22,12 +22,14 @@ export class EntriesService {
   ) {}
 
   /**
-   * Validates, verifies and authorizes a proposed entry, then waits until its batch is
-   * committed. A duplicate throws CONFLICT with the existing entry's location.
+   * Validates a proposed entry, authorizes every key or certificate it names, and only then
+   * verifies its signatures (the costly part, bounded by the kinds' limits); then waits until its
+   * batch is committed. A duplicate throws CONFLICT with the existing entry's location.
    */
   async create(proposed: unknown): Promise<{ uuid: string; entry: Record<string, LogEntryBody> }> {
-    const canonical = canonicalizeProposedEntry(proposed);
-    await this.policy.check(canonical.verifiers, new Date());
+    const parsed = parseProposedEntry(proposed);
+    await this.policy.check(parsed.verifiers, new Date());
+    const canonical = parsed.verify();
     const tree = this.trees.activeOf('artifact');
     const leafHash = Buffer.from(hashLeaf(canonical.body));
     const result = await this.trees.append(
@@ -108,10 +110,29 @@ export class EntriesService {
     for (const uuid of query.entryUUIDs ?? []) await keep(this.byUuid(uuid));
     for (const index of query.logIndexes ?? []) await keep(this.byLogIndex(index));
     for (const proposed of query.entries ?? []) {
-      const canonical = canonicalizeProposedEntry(proposed);
-      await keep(this.byUuid(Buffer.from(hashLeaf(canonical.body)).toString('hex')));
+      const body = await this.storableBody(parseProposedEntry(proposed));
+      if (body === undefined) continue;
+      await keep(this.byUuid(Buffer.from(hashLeaf(body)).toString('hex')));
     }
     return found;
+  }
+
+  /**
+   * The canonical body a stored entry equal to `parsed` would have, or undefined when there can
+   * be none. Only entries whose signatures verified and whose signers were allowed to write are
+   * stored, so a body that needs no verification is looked up as it is, and signers that could
+   * never write (checked at each certificate's notBefore, as short-lived certificates expire)
+   * mean there is nothing to find, and nothing to verify.
+   */
+  private async storableBody(parsed: ParsedEntry): Promise<Buffer | undefined> {
+    if (parsed.body !== undefined) return parsed.body;
+    if (!(await this.policy.allowedOnce(parsed.verifiers))) return undefined;
+    try {
+      return parsed.verify().body;
+    } catch (err) {
+      if (err instanceof EntryError && err.code === 'INVALID_SIGNATURE') return undefined;
+      throw err;
+    }
   }
 
   /** The entry with a proof against its tree's newest checkpoint. */
