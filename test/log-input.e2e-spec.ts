@@ -2,9 +2,16 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createHash, type KeyObject, sign } from 'node:crypto';
 import request from 'supertest';
-import { generateKeyPair, publicKeyToPem } from '@app/signing';
+import {
+  buildLeaf,
+  certificatesToPem,
+  FulcioOid,
+  generateKeyPair,
+  preAuthEncoding,
+  publicKeyToPem,
+} from '@app/signing';
 import { TransparencyLogModule } from '../apps/transparency-log/src/app.module';
-import { testPki } from '../libs/signing/src/x509/testing';
+import { testLeafRequest, testPki } from '../libs/signing/src/x509/testing';
 import { bootApp, testConfig } from './support/apps';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import {
@@ -314,5 +321,69 @@ describe('transparency log: append-only in the database, and restarts', () => {
       'SELECT count(*) AS entries FROM log_entry',
     )) as [{ entries: string }];
     expect(entries).toBe('4');
+  });
+});
+
+describe('transparency log: entries larger than a C2SP entry bundle holds', () => {
+  let db: TestDatabase;
+  let fx: LogFixture;
+  let app: NestExpressApplication;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    fx = await logFixture();
+    // The default request limit (128 KiB): the entry is small, its canonical body is not.
+    app = await bootApp(TransparencyLogModule.forRoot(testConfig(db.url, fx.env)));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db.drop();
+    fx?.close();
+  });
+
+  it('refuses (413, naming the limit) a dsse entry whose canonical body exceeds 65535 bytes, writing nothing', async () => {
+    const { privateKey, publicKey } = generateKeyPair('ecdsa-p256-sha256');
+    const leaf = await buildLeaf(
+      testLeafRequest(fx.pki, new Date(Date.now() - 60_000), {
+        subjectPublicKey: publicKey,
+        extensions: { [FulcioOid.issuerV2]: 'https://accounts.example.com/'.padEnd(7000, 'a') },
+      }),
+    ).certificate();
+    const payload = Buffer.from('{}');
+    const payloadType = 'application/vnd.in-toto+json';
+    // The canonical body repeats the ~14 KB verifier once per distinct signature.
+    const signatures = Array.from({ length: 8 }, () => ({
+      sig: sign('sha256', preAuthEncoding(payloadType, payload), {
+        key: privateKey,
+        dsaEncoding: 'der',
+      }).toString('base64'),
+    }));
+    const proposed = {
+      apiVersion: '0.0.1',
+      kind: 'dsse',
+      spec: {
+        proposedContent: {
+          envelope: JSON.stringify({
+            payload: payload.toString('base64'),
+            payloadType,
+            signatures,
+          }),
+          verifiers: [Buffer.from(certificatesToPem([leaf])).toString('base64')],
+        },
+      },
+    };
+    const count = async () =>
+      (
+        await db.query(
+          'SELECT count(*) AS n, (SELECT count(*) FROM checkpoint) AS c FROM log_entry',
+        )
+      )[0];
+    const before = await count();
+    const res = await request(app.getHttpServer()).post('/api/v1/log/entries').send(proposed);
+    expect(res.status).toBe(413);
+    expect((res.body as { message: string }).message).toMatch(
+      /^entry: the canonical entry would take \d+ bytes; a C2SP entry bundle holds at most 65535$/,
+    );
+    expect(await count()).toEqual(before);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { hashLeaf } from '@app/merkle';
+import { hashLeaf, MAX_ENTRY_SIZE } from '@app/merkle';
 import { EntryRepository, type StoredEntry } from '../../core/entry.repository';
 import { ProofsService } from '../../core/proofs.service';
 import type { LogTree } from '@app/schema';
@@ -10,6 +10,19 @@ import { EntryError, parseProposedEntry, type ParsedEntry } from './kinds';
 import { entryUuid, type LogEntryBody, logEntryView } from './log-entry.view';
 
 const UUID = /^([0-9a-fA-F]{16})?([0-9a-fA-F]{64})$/;
+
+/**
+ * Refuses a canonical body a C2SP tlog-tiles entry bundle cannot hold (two length octets): once
+ * logged, the entries tile that covers it could never be served.
+ */
+function checkEntrySize(length: number): void {
+  if (length > MAX_ENTRY_SIZE) {
+    throw new LogError(
+      'PAYLOAD_TOO_LARGE',
+      `entry: the canonical entry would take ${length} bytes; a C2SP entry bundle holds at most ${MAX_ENTRY_SIZE}`,
+    );
+  }
+}
 
 /** Rekor v1 entry operations: add, get by index or UUID, retrieve several. */
 @Injectable()
@@ -28,8 +41,10 @@ export class EntriesService {
    */
   async create(proposed: unknown): Promise<{ uuid: string; entry: Record<string, LogEntryBody> }> {
     const parsed = parseProposedEntry(proposed);
+    checkEntrySize(parsed.minBodyLength);
     await this.policy.check(parsed.verifiers, new Date());
     const canonical = parsed.verify();
+    checkEntrySize(canonical.body.length);
     const tree = this.trees.activeOf('artifact');
     const leafHash = Buffer.from(hashLeaf(canonical.body));
     const result = await this.trees.append(
