@@ -216,6 +216,25 @@ describe('transparency log: bad input and write authorization', () => {
     expect({ status: res.status, body: res.body as unknown }).toEqual({ status: 200, body: [] });
   });
 
+  it('refuses (400, naming the field) NUL and other control characters in search keys', async () => {
+    for (const [query, message] of [
+      [{ email: 'a\u0000@b' }, 'email must not contain control characters'],
+      [{ subject: '\u0000' }, 'subject must not contain control characters'],
+      [
+        { subject: 'https://ci.example.com/\u001b[2J' },
+        'subject must not contain control characters',
+      ],
+    ] as const) {
+      const before = await state();
+      const res = await http.post('/api/v1/index/retrieve').send(query);
+      expect({ status: res.status, body: res.body as unknown }).toEqual({
+        status: 400,
+        body: { code: 400, message },
+      });
+      expect(await state()).toEqual(before);
+    }
+  });
+
   it('rejects bad queries on the read endpoints', async () => {
     expect((await http.get('/api/v1/log/entries?logIndex=-1')).body).toEqual({
       code: 400,

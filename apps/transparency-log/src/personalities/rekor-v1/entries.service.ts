@@ -166,7 +166,7 @@ export class EntriesService {
 
   /** UUIDs of the entries filed under every (`and`) or any (`or`) of `keys`, at most 1000. */
   async search(keys: readonly string[], operator: 'and' | 'or'): Promise<string[]> {
-    const entries = await this.entryRows.search(keys, operator);
+    const entries = await this.entryRows.searchLeafHashes(keys, operator);
     return entries.map((e) => entryUuid(e.treeId, e.leafHash));
   }
 
