@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { fingerprintOf, type ParsedCertificate } from '@app/signing';
+import { fingerprintOf, type ParsedCertificate, X509Oid } from '@app/signing';
 import { LOG_WRITE_SETTINGS, type LogWriteSettings } from '../../config/log-file.config';
 import { LogError } from '../../errors';
 import { ChainVerifier } from './chain-verifier';
@@ -8,9 +8,10 @@ import type { EntryVerifier } from './verifier';
 
 /**
  * Who may write to this private log (Rekor has no such check: rekor#1598). By default only
- * signers whose certificate chains to one of the instance's CA certificates (those the CA
- * records in `ca_certificate`, plus `log.trustedCertificates`) and is valid at integration time;
- * bare public keys only when listed in configuration.
+ * signers whose certificate is for code signing (extendedKeyUsage codeSigning, as every leaf the
+ * CA issues), chains to one of the instance's CA certificates (those the CA records in
+ * `ca_certificate`, plus `log.trustedCertificates`) and is valid at integration time; bare
+ * public keys only when listed in configuration.
  */
 @Injectable()
 export class WritePolicy {
@@ -44,6 +45,14 @@ export class WritePolicy {
           throw new LogError(
             'NOT_AUTHORIZED',
             'this log trusts no CA certificates: certificate-signed entries are refused',
+          );
+        }
+        // Cheaper than the chain, and decisive when a trusted CA (log.trustedCertificates) also
+        // issues TLS or other certificates: only code-signing leaves may write.
+        if (verifier.certificate.extendedKeyUsage?.includes(X509Oid.codeSigning) !== true) {
+          throw new LogError(
+            'NOT_AUTHORIZED',
+            `the signing certificate is not for code signing: its extendedKeyUsage lacks id-kp-codeSigning (${X509Oid.codeSigning})`,
           );
         }
         try {
