@@ -343,27 +343,32 @@ describe('transparency log: append-only in the database, and restarts', () => {
   });
 });
 
-describe('transparency log: entries larger than a C2SP entry bundle holds', () => {
-  let db: TestDatabase;
-  let fx: LogFixture;
-  let app: NestExpressApplication;
-
+/** A fresh database and test CA, and the log booted on them with `env`, for one suite. */
+function logForSuite(env: Record<string, string> = {}) {
+  const suite = {} as { db: TestDatabase; fx: LogFixture; app: NestExpressApplication };
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fx = await logFixture();
-    // The default request limit (128 KiB): the entry is small, its canonical body is not.
-    app = await bootApp(TransparencyLogModule.forRoot(testConfig(db.url, fx.env)));
+    suite.db = await createTestDatabase();
+    suite.fx = await logFixture();
+    suite.app = await bootApp(
+      TransparencyLogModule.forRoot(testConfig(suite.db.url, { ...suite.fx.env, ...env })),
+    );
   });
   afterAll(async () => {
-    await app?.close();
-    await db.drop();
-    fx?.close();
+    await suite.app?.close();
+    await suite.db?.drop();
+    suite.fx?.close();
   });
+  return suite;
+}
+
+describe('transparency log: entries larger than a C2SP entry bundle holds', () => {
+  // The default request limit (128 KiB): the entry is small, its canonical body is not.
+  const suite = logForSuite();
 
   it('refuses (413, naming the limit) a dsse entry whose canonical body exceeds 65535 bytes, writing nothing', async () => {
     const { privateKey, publicKey } = generateKeyPair('ecdsa-p256-sha256');
     const leaf = await buildLeaf(
-      testLeafRequest(fx.pki, new Date(Date.now() - 60_000), {
+      testLeafRequest(suite.fx.pki, new Date(Date.now() - 60_000), {
         subjectPublicKey: publicKey,
         extensions: { [FulcioOid.issuerV2]: 'https://accounts.example.com/'.padEnd(7000, 'a') },
       }),
@@ -393,16 +398,51 @@ describe('transparency log: entries larger than a C2SP entry bundle holds', () =
     };
     const count = async () =>
       (
-        await db.query(
+        await suite.db.query(
           'SELECT count(*) AS n, (SELECT count(*) FROM checkpoint) AS c FROM log_entry',
         )
       )[0];
     const before = await count();
-    const res = await request(app.getHttpServer()).post('/api/v1/log/entries').send(proposed);
+    const res = await request(suite.app.getHttpServer()).post('/api/v1/log/entries').send(proposed);
     expect(res.status).toBe(413);
     expect((res.body as { message: string }).message).toMatch(
       /^entry: the canonical entry would take \d+ bytes; a C2SP entry bundle holds at most 65535$/,
     );
     expect(await count()).toEqual(before);
+  });
+});
+
+describe('transparency log: a bounded queue of entries waiting to be integrated', () => {
+  // One entry may wait; it waits 1.5 s for its batch to fill, so the second finds the queue full.
+  const suite = logForSuite({
+    LOG_QUEUE_MAX_ENTRIES: '1',
+    LOG_BATCH_MAX_SIZE: '16',
+    LOG_BATCH_MAX_WAIT_MS: '1500',
+  });
+
+  it('answers 503 with Retry-After past LOG_QUEUE_MAX_ENTRIES, and takes entries again once it drains', async () => {
+    const http = request(suite.app.getHttpServer());
+    const post = async (name: string) =>
+      http
+        .post('/api/v1/log/entries')
+        .send((await signedHashedRekord(suite.fx.pki, Buffer.from(name))).proposed);
+    const first = post('first');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const refused = await post('second');
+    expect({ status: refused.status, body: refused.body as unknown }).toEqual({
+      status: 503,
+      body: {
+        code: 503,
+        message:
+          'the log has 1 entries waiting to be integrated (LOG_QUEUE_MAX_ENTRIES); retry later',
+      },
+    });
+    expect(refused.headers['retry-after']).toBe('1');
+    expect((await first).status).toBe(201);
+    const [{ n }] = (await suite.db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM log_entry',
+    )) as [{ n: string }];
+    expect(n).toBe('1');
+    expect((await post('second')).status).toBe(201);
   });
 });

@@ -5,6 +5,7 @@ import { ProofsService } from '../../core/proofs.service';
 import type { LogTree } from '@app/schema';
 import { TreeRegistry } from '../../core/tree-registry.service';
 import { WritePolicy } from '../../core/trust/write-policy';
+import { WriteQueue } from '../../core/write-queue';
 import { LogError } from '../../errors';
 import { EntryError, parseProposedEntry, type ParsedEntry } from './kinds';
 import { entryUuid, type LogEntryBody, logEntryView } from './log-entry.view';
@@ -29,6 +30,7 @@ function checkEntrySize(length: number): void {
 export class EntriesService {
   constructor(
     private readonly trees: TreeRegistry,
+    private readonly writes: WriteQueue,
     private readonly proofs: ProofsService,
     private readonly entryRows: EntryRepository,
     private readonly policy: WritePolicy,
@@ -47,7 +49,7 @@ export class EntriesService {
     checkEntrySize(canonical.body.length);
     const tree = this.trees.activeOf('artifact');
     const leafHash = Buffer.from(hashLeaf(canonical.body));
-    const result = await this.trees.append(
+    const result = await this.writes.append(
       {
         body: canonical.body,
         leafHash,
