@@ -1,10 +1,17 @@
 /* Bad input and unauthorized writers: a precise 4xx naming the field or check, and nothing written. */
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createHash, sign } from 'node:crypto';
+import { createHash, type KeyObject, sign } from 'node:crypto';
 import request from 'supertest';
-import { generateKeyPair, publicKeyToPem } from '@app/signing';
+import {
+  buildLeaf,
+  certificatesToPem,
+  FulcioOid,
+  generateKeyPair,
+  preAuthEncoding,
+  publicKeyToPem,
+} from '@app/signing';
 import { TransparencyLogModule } from '../apps/transparency-log/src/app.module';
-import { testPki } from '../libs/signing/src/x509/testing';
+import { testLeafRequest, testPki } from '../libs/signing/src/x509/testing';
 import { bootApp, testConfig } from './support/apps';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import {
@@ -164,6 +171,70 @@ describe('transparency log: bad input and write authorization', () => {
     expect(ok.status).toBe(201);
   });
 
+  /** A dsse proposal by `keys` whose signatures are well-formed but verify with nothing. */
+  const unverifiableDsse = (keys: readonly KeyObject[], signatures: number) => ({
+    apiVersion: '0.0.1',
+    kind: 'dsse',
+    spec: {
+      proposedContent: {
+        envelope: JSON.stringify({
+          payload: Buffer.from('{}').toString('base64'),
+          payloadType: 'application/vnd.in-toto+json',
+          signatures: Array.from({ length: signatures }, (_, i) => ({
+            sig: Buffer.alloc(96, i + 1).toString('base64'),
+          })),
+        }),
+        verifiers: keys.map((k) => Buffer.from(publicKeyToPem(k)).toString('base64')),
+      },
+    },
+  });
+  const strangers = () =>
+    Array.from({ length: 8 }, () => generateKeyPair('ecdsa-p384-sha384').publicKey);
+
+  it('refuses (403) unauthorized dsse verifiers before it verifies any signature', async () => {
+    // Were signatures verified first, this would be a 400 naming signatures[0].
+    const res = await rejected(unverifiableDsse(strangers(), 8));
+    expect(res.status).toBe(403);
+    expect(res.body.message).toMatch(/^public key sha256:[0-9a-f]{64} may not write to this log/);
+  });
+
+  it('refuses more than 8 dsse signatures (400, naming the field) before authorization', async () => {
+    expect(await rejected(unverifiableDsse(strangers(), 9))).toEqual({
+      status: 400,
+      body: {
+        code: 400,
+        message:
+          'spec.proposedContent.envelope.signatures: has 9 signatures; at most 8 are accepted',
+      },
+    });
+  });
+
+  it('finds nothing for a retrieve whose verifiers may not write, without verifying it', async () => {
+    const res = await http
+      .post('/api/v1/log/entries/retrieve')
+      .send({ entries: [unverifiableDsse(strangers(), 8)] });
+    expect({ status: res.status, body: res.body as unknown }).toEqual({ status: 200, body: [] });
+  });
+
+  it('refuses (400, naming the field) NUL and other control characters in search keys', async () => {
+    for (const [query, message] of [
+      [{ email: 'a\u0000@b' }, 'email must not contain control characters'],
+      [{ subject: '\u0000' }, 'subject must not contain control characters'],
+      [
+        { subject: 'https://ci.example.com/\u001b[2J' },
+        'subject must not contain control characters',
+      ],
+    ] as const) {
+      const before = await state();
+      const res = await http.post('/api/v1/index/retrieve').send(query);
+      expect({ status: res.status, body: res.body as unknown }).toEqual({
+        status: 400,
+        body: { code: 400, message },
+      });
+      expect(await state()).toEqual(before);
+    }
+  });
+
   it('rejects bad queries on the read endpoints', async () => {
     expect((await http.get('/api/v1/log/entries?logIndex=-1')).body).toEqual({
       code: 400,
@@ -269,5 +340,109 @@ describe('transparency log: append-only in the database, and restarts', () => {
       'SELECT count(*) AS entries FROM log_entry',
     )) as [{ entries: string }];
     expect(entries).toBe('4');
+  });
+});
+
+/** A fresh database and test CA, and the log booted on them with `env`, for one suite. */
+function logForSuite(env: Record<string, string> = {}) {
+  const suite = {} as { db: TestDatabase; fx: LogFixture; app: NestExpressApplication };
+  beforeAll(async () => {
+    suite.db = await createTestDatabase();
+    suite.fx = await logFixture();
+    suite.app = await bootApp(
+      TransparencyLogModule.forRoot(testConfig(suite.db.url, { ...suite.fx.env, ...env })),
+    );
+  });
+  afterAll(async () => {
+    await suite.app?.close();
+    await suite.db?.drop();
+    suite.fx?.close();
+  });
+  return suite;
+}
+
+describe('transparency log: entries larger than a C2SP entry bundle holds', () => {
+  // The default request limit (128 KiB): the entry is small, its canonical body is not.
+  const suite = logForSuite();
+
+  it('refuses (413, naming the limit) a dsse entry whose canonical body exceeds 65535 bytes, writing nothing', async () => {
+    const { privateKey, publicKey } = generateKeyPair('ecdsa-p256-sha256');
+    const leaf = await buildLeaf(
+      testLeafRequest(suite.fx.pki, new Date(Date.now() - 60_000), {
+        subjectPublicKey: publicKey,
+        extensions: { [FulcioOid.issuerV2]: 'https://accounts.example.com/'.padEnd(7000, 'a') },
+      }),
+    ).certificate();
+    const payload = Buffer.from('{}');
+    const payloadType = 'application/vnd.in-toto+json';
+    // The canonical body repeats the ~14 KB verifier once per distinct signature.
+    const signatures = Array.from({ length: 8 }, () => ({
+      sig: sign('sha256', preAuthEncoding(payloadType, payload), {
+        key: privateKey,
+        dsaEncoding: 'der',
+      }).toString('base64'),
+    }));
+    const proposed = {
+      apiVersion: '0.0.1',
+      kind: 'dsse',
+      spec: {
+        proposedContent: {
+          envelope: JSON.stringify({
+            payload: payload.toString('base64'),
+            payloadType,
+            signatures,
+          }),
+          verifiers: [Buffer.from(certificatesToPem([leaf])).toString('base64')],
+        },
+      },
+    };
+    const count = async () =>
+      (
+        await suite.db.query(
+          'SELECT count(*) AS n, (SELECT count(*) FROM checkpoint) AS c FROM log_entry',
+        )
+      )[0];
+    const before = await count();
+    const res = await request(suite.app.getHttpServer()).post('/api/v1/log/entries').send(proposed);
+    expect(res.status).toBe(413);
+    expect((res.body as { message: string }).message).toMatch(
+      /^entry: the canonical entry would take \d+ bytes; a C2SP entry bundle holds at most 65535$/,
+    );
+    expect(await count()).toEqual(before);
+  });
+});
+
+describe('transparency log: a bounded queue of entries waiting to be integrated', () => {
+  // One entry may wait; it waits 1.5 s for its batch to fill, so the second finds the queue full.
+  const suite = logForSuite({
+    LOG_QUEUE_MAX_ENTRIES: '1',
+    LOG_BATCH_MAX_SIZE: '16',
+    LOG_BATCH_MAX_WAIT_MS: '1500',
+  });
+
+  it('answers 503 with Retry-After past LOG_QUEUE_MAX_ENTRIES, and takes entries again once it drains', async () => {
+    const http = request(suite.app.getHttpServer());
+    const post = async (name: string) =>
+      http
+        .post('/api/v1/log/entries')
+        .send((await signedHashedRekord(suite.fx.pki, Buffer.from(name))).proposed);
+    const first = post('first');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const refused = await post('second');
+    expect({ status: refused.status, body: refused.body as unknown }).toEqual({
+      status: 503,
+      body: {
+        code: 503,
+        message:
+          'the log has 1 entries waiting to be integrated (LOG_QUEUE_MAX_ENTRIES); retry later',
+      },
+    });
+    expect(refused.headers['retry-after']).toBe('1');
+    expect((await first).status).toBe(201);
+    const [{ n }] = (await suite.db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM log_entry',
+    )) as [{ n: string }];
+    expect(n).toBe('1');
+    expect((await post('second')).status).toBe(201);
   });
 });

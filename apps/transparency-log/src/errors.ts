@@ -17,8 +17,12 @@ export class LogError extends BaseError<LogErrorCode> {
     message: string,
     /** For CONFLICT: the path of the existing entry, sent as `Location`. */
     readonly location?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(code, message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+
+  /** For UNAVAILABLE: when to try again, sent as `Retry-After`. */
+  readonly retryAfterSeconds: number | undefined;
 }

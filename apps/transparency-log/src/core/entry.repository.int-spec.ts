@@ -136,11 +136,23 @@ describe(EntryRepository.name, () => {
   });
 
   it('searches every key (and) or any key (or), across trees, and nothing for no keys', async () => {
-    const indices = async (keys: string[], op: 'and' | 'or') =>
-      (await repo.search(keys, op)).map((e) => `${e.treeId}/${e.leafIndex}`);
-    expect(await indices(['sha256:a', 'sha256:b'], 'or')).toEqual(['31/0', '21/0', '21/1']);
-    expect(await indices(['sha256:a', 'sha256:b'], 'and')).toEqual([]);
-    expect(await indices(['sha256:old'], 'and')).toEqual(['20/0']);
-    expect(await repo.search([], 'or')).toEqual([]);
+    const found = async (keys: string[], op: 'and' | 'or') =>
+      (await repo.searchLeafHashes(keys, op)).map(
+        (e) => `${e.treeId}/${e.leafHash.toString('hex')}`,
+      );
+    const leaf = (name: string) => testEntry(name).leafHash.toString('hex');
+    expect(await found(['sha256:a', 'sha256:b'], 'or')).toEqual([
+      `31/${leaf('a')}`,
+      `21/${leaf('a')}`,
+      `21/${leaf('b')}`,
+    ]);
+    expect(await found(['sha256:a', 'sha256:b'], 'and')).toEqual([]);
+    expect(await found(['sha256:old'], 'and')).toEqual([`20/${leaf('old')}`]);
+    expect(await repo.searchLeafHashes([], 'or')).toEqual([]);
+  });
+
+  it('answers a search with tree ids and leaf hashes only, reading no body', async () => {
+    const [first] = await repo.searchLeafHashes(['sha256:big'], 'or');
+    expect(first).toEqual({ treeId: artifact.id, leafHash: big.leafHash });
   });
 });

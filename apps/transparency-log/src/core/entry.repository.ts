@@ -72,7 +72,7 @@ const SQL = {
 } as const;
 
 function searchBy(operator: '@>' | '&&'): string {
-  return `SELECT ${ENTRY_COLUMNS} FROM log_entry e WHERE (e.tree_id, e.leaf_index) IN (
+  return `SELECT e.tree_id, e.leaf_hash FROM log_entry e WHERE (e.tree_id, e.leaf_index) IN (
       SELECT tree_id, leaf_index FROM search_index
       WHERE key_sha256s ${operator} ARRAY(SELECT ${KEY_HASH('k')} FROM unnest($1::text[]) AS k))
     ORDER BY e.global_index LIMIT 1000`;
@@ -170,11 +170,22 @@ export class EntryRepository {
     return this.one(SQL.entryByIndexKey, [key, treeId.toString()]);
   }
 
-  /** Entries whose index keys include every key (`and`) or any key (`or`), at most 1000. */
-  async search(keys: readonly string[], operator: 'and' | 'or'): Promise<StoredEntry[]> {
+  /**
+   * The tree id and leaf hash (what a Rekor UUID is made of) of the entries whose index keys
+   * include every key (`and`) or any key (`or`), at most 1000, by global index. Bodies are not
+   * read.
+   */
+  async searchLeafHashes(
+    keys: readonly string[],
+    operator: 'and' | 'or',
+  ): Promise<Array<{ treeId: bigint; leafHash: Buffer }>> {
     // `@>` with no keys would match every entry.
     if (keys.length === 0) return [];
-    return this.many(operator === 'and' ? SQL.searchAll : SQL.searchAny, [keys]);
+    const rows = await this.dataSource.query<Array<{ tree_id: string; leaf_hash: Buffer }>>(
+      operator === 'and' ? SQL.searchAll : SQL.searchAny,
+      [keys],
+    );
+    return rows.map((r) => ({ treeId: BigInt(r.tree_id), leafHash: r.leaf_hash }));
   }
 
   private async many(sql: string, parameters: unknown[]): Promise<StoredEntry[]> {

@@ -123,7 +123,7 @@ describe(TreeRegistry.name, () => {
     expect(BigInt((await leaves(fresh.id))[0]!.global_index)).toBe(fresh.indexOffset);
   });
 
-  it('fails every entry of a batch that cannot be committed, and stores none of them', async () => {
+  it('fails only the entry of a batch that cannot be committed, and stores the others', async () => {
     const signer: Signer = newSigner();
     const ok = testSigning(signer);
     // The same key (so the same tree), but entries named "poison-*" cannot be signed.
@@ -140,12 +140,14 @@ describe(TreeRegistry.name, () => {
     const outcomes = await Promise.allSettled(
       ['poison-1', 'fine-1', 'fine-2'].map((n) => registry.append(testEntry(n), 'artifact')),
     );
-    // One batch: all three fail together, and nothing of it is stored.
-    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
-    expect((await leaves(tree.id)).length).toBe(before);
-    // The next batch, without the bad entry, goes through.
-    const fine = await registry.append(testEntry('fine-1'), 'artifact');
-    expect(fine.leafIndex).toBe(BigInt(before));
+    // One batch, split until the bad entry fails alone; the others are integrated.
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toEqual(
+      new Error('the signer refused this entry'),
+    );
+    expect((await leaves(tree.id)).length).toBe(before + 2);
+    const next = await registry.append(testEntry('fine-3'), 'artifact');
+    expect(next.leafIndex).toBe(BigInt(before + 2));
   });
 
   it('answers UNAVAILABLE for a purpose that has no signing', async () => {

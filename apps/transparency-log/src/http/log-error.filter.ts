@@ -35,7 +35,10 @@ function answer(err: unknown): ErrorAnswer | undefined {
     return {
       status: LOG_STATUS[err.code],
       message: err.message,
-      headers: err.location === undefined ? undefined : { Location: err.location },
+      headers: {
+        ...(err.location !== undefined && { Location: err.location }),
+        ...(err.retryAfterSeconds !== undefined && { 'Retry-After': `${err.retryAfterSeconds}` }),
+      },
     };
   }
   if (err instanceof EntryError) return { status: ENTRY_STATUS[err.code], message: err.message };

@@ -57,6 +57,14 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  it('bounds the log sequencer queue: LOG_QUEUE_MAX_ENTRIES, 1024 by default', () => {
+    expect(loadConfig({}, empty).log.queueMaxEntries).toBe(1024);
+    expect(loadConfig({ LOG_QUEUE_MAX_ENTRIES: '8' }, empty).log.queueMaxEntries).toBe(8);
+    expect(problems({ LOG_QUEUE_MAX_ENTRIES: '0' })).toEqual([
+      'LOG_QUEUE_MAX_ENTRIES: must be an integer between 1 and 1000000 (got "0")',
+    ]);
+  });
+
   it('reports every bad variable at once', () => {
     expect(problems({ CA_PORT: 'x', LOG_PORT: 'y' }).map((p) => p.split(':')[0])).toEqual([
       'CA_PORT',

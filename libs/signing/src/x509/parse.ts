@@ -4,6 +4,7 @@ import {
   AlgorithmIdentifier,
   AuthorityKeyIdentifier,
   BasicConstraints,
+  ExtendedKeyUsage,
   KeyUsage,
   SubjectKeyIdentifier,
   Validity,
@@ -44,6 +45,8 @@ export interface ParsedCertificate {
   readonly basicConstraints?: { readonly ca: boolean; readonly pathLength?: number };
   /** RFC 5280 §4.2.1.3, absent when the extension is absent. */
   readonly keyUsage?: ReadonlySet<KeyUsageType>;
+  /** RFC 5280 §4.2.1.12 key purpose OIDs, absent when the extension is absent. */
+  readonly extendedKeyUsage?: readonly string[];
   /** RFC 5280 §4.2.1.2 key identifier. */
   readonly subjectKeyId?: Uint8Array;
   /** RFC 5280 §4.2.1.1 `keyIdentifier`. */
@@ -68,6 +71,7 @@ export function parseCertificate(pemOrDer: string | Uint8Array): ParsedCertifica
   const find = (oid: string) => fields.extensions.find((e) => e.oid === oid)?.value;
   const bc = find(X509Oid.basicConstraints);
   const ku = find(X509Oid.keyUsage);
+  const eku = find(X509Oid.extendedKeyUsage);
   const ski = find(X509Oid.subjectKeyIdentifier);
   const aki = find(X509Oid.authorityKeyIdentifier);
   const basic = bc && decode('basicConstraints', bc, BasicConstraints);
@@ -103,6 +107,7 @@ export function parseCertificate(pemOrDer: string | Uint8Array): ParsedCertifica
       },
     }),
     ...(ku && { keyUsage: new Set(decode('keyUsage', ku, KeyUsage).toJSON()) }),
+    ...(eku && { extendedKeyUsage: [...decode('extendedKeyUsage', eku, ExtendedKeyUsage)] }),
     ...(ski && {
       subjectKeyId: new Uint8Array(
         decode('subjectKeyIdentifier', ski, SubjectKeyIdentifier).buffer,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { fingerprintOf, type ParsedCertificate } from '@app/signing';
+import { fingerprintOf, type ParsedCertificate, X509Oid } from '@app/signing';
 import { LOG_WRITE_SETTINGS, type LogWriteSettings } from '../../config/log-file.config';
 import { LogError } from '../../errors';
 import { ChainVerifier } from './chain-verifier';
@@ -8,9 +8,10 @@ import type { EntryVerifier } from './verifier';
 
 /**
  * Who may write to this private log (Rekor has no such check: rekor#1598). By default only
- * signers whose certificate chains to one of the instance's CA certificates (those the CA
- * records in `ca_certificate`, plus `log.trustedCertificates`) and is valid at integration time;
- * bare public keys only when listed in configuration.
+ * signers whose certificate is for code signing (extendedKeyUsage codeSigning, as every leaf the
+ * CA issues), chains to one of the instance's CA certificates (those the CA records in
+ * `ca_certificate`, plus `log.trustedCertificates`) and is valid at integration time; bare
+ * public keys only when listed in configuration.
  */
 @Injectable()
 export class WritePolicy {
@@ -46,6 +47,14 @@ export class WritePolicy {
             'this log trusts no CA certificates: certificate-signed entries are refused',
           );
         }
+        // Cheaper than the chain, and decisive when a trusted CA (log.trustedCertificates) also
+        // issues TLS or other certificates: only code-signing leaves may write.
+        if (verifier.certificate.extendedKeyUsage?.includes(X509Oid.codeSigning) !== true) {
+          throw new LogError(
+            'NOT_AUTHORIZED',
+            `the signing certificate is not for code signing: its extendedKeyUsage lacks id-kp-codeSigning (${X509Oid.codeSigning})`,
+          );
+        }
         try {
           this.trusted.verify(verifier.certificate, at);
         } catch (err) {
@@ -62,6 +71,20 @@ export class WritePolicy {
           `public key sha256:${fingerprintOf(verifier.publicKey)} may not write to this log: only certificates from the instance's CA, or keys listed in log.allowedPublicKeys`,
         );
       }
+    }
+  }
+
+  /**
+   * Whether every verifier could have written at some time: a certificate is checked at its
+   * notBefore (so an expired short-lived one still counts), a bare key as {@link check} does.
+   */
+  async allowedOnce(verifiers: readonly EntryVerifier[]): Promise<boolean> {
+    try {
+      for (const v of verifiers) await this.check([v], v.certificate?.notBefore ?? new Date());
+      return true;
+    } catch (err) {
+      if (err instanceof LogError && err.code === 'NOT_AUTHORIZED') return false;
+      throw err;
     }
   }
 

@@ -1,36 +1,55 @@
 import { Injectable } from '@nestjs/common';
-import { hashLeaf } from '@app/merkle';
+import { hashLeaf, MAX_ENTRY_SIZE } from '@app/merkle';
 import { EntryRepository, type StoredEntry } from '../../core/entry.repository';
 import { ProofsService } from '../../core/proofs.service';
 import type { LogTree } from '@app/schema';
 import { TreeRegistry } from '../../core/tree-registry.service';
 import { WritePolicy } from '../../core/trust/write-policy';
+import { WriteQueue } from '../../core/write-queue';
 import { LogError } from '../../errors';
-import { canonicalizeProposedEntry } from './kinds';
+import { EntryError, parseProposedEntry, type ParsedEntry } from './kinds';
 import { entryUuid, type LogEntryBody, logEntryView } from './log-entry.view';
 
 const UUID = /^([0-9a-fA-F]{16})?([0-9a-fA-F]{64})$/;
+
+/**
+ * Refuses a canonical body a C2SP tlog-tiles entry bundle cannot hold (two length octets): once
+ * logged, the entries tile that covers it could never be served.
+ */
+function checkEntrySize(length: number): void {
+  if (length > MAX_ENTRY_SIZE) {
+    throw new LogError(
+      'PAYLOAD_TOO_LARGE',
+      `entry: the canonical entry would take ${length} bytes; a C2SP entry bundle holds at most ${MAX_ENTRY_SIZE}`,
+    );
+  }
+}
 
 /** Rekor v1 entry operations: add, get by index or UUID, retrieve several. */
 @Injectable()
 export class EntriesService {
   constructor(
     private readonly trees: TreeRegistry,
+    private readonly writes: WriteQueue,
     private readonly proofs: ProofsService,
     private readonly entryRows: EntryRepository,
     private readonly policy: WritePolicy,
   ) {}
 
   /**
-   * Validates, verifies and authorizes a proposed entry, then waits until its batch is
-   * committed. A duplicate throws CONFLICT with the existing entry's location.
+   * Validates a proposed entry, authorizes every key or certificate it names, and only then
+   * verifies its signatures (the costly part, bounded by the kinds' limits); then waits until its
+   * batch is committed. A duplicate throws CONFLICT with the existing entry's location.
    */
   async create(proposed: unknown): Promise<{ uuid: string; entry: Record<string, LogEntryBody> }> {
-    const canonical = canonicalizeProposedEntry(proposed);
-    await this.policy.check(canonical.verifiers, new Date());
+    const parsed = parseProposedEntry(proposed);
+    checkEntrySize(parsed.minBodyLength);
+    await this.policy.check(parsed.verifiers, new Date());
+    const canonical = parsed.verify();
+    checkEntrySize(canonical.body.length);
     const tree = this.trees.activeOf('artifact');
     const leafHash = Buffer.from(hashLeaf(canonical.body));
-    const result = await this.trees.append(
+    const result = await this.writes.append(
       {
         body: canonical.body,
         leafHash,
@@ -108,10 +127,29 @@ export class EntriesService {
     for (const uuid of query.entryUUIDs ?? []) await keep(this.byUuid(uuid));
     for (const index of query.logIndexes ?? []) await keep(this.byLogIndex(index));
     for (const proposed of query.entries ?? []) {
-      const canonical = canonicalizeProposedEntry(proposed);
-      await keep(this.byUuid(Buffer.from(hashLeaf(canonical.body)).toString('hex')));
+      const body = await this.storableBody(parseProposedEntry(proposed));
+      if (body === undefined) continue;
+      await keep(this.byUuid(Buffer.from(hashLeaf(body)).toString('hex')));
     }
     return found;
+  }
+
+  /**
+   * The canonical body a stored entry equal to `parsed` would have, or undefined when there can
+   * be none. Only entries whose signatures verified and whose signers were allowed to write are
+   * stored, so a body that needs no verification is looked up as it is, and signers that could
+   * never write (checked at each certificate's notBefore, as short-lived certificates expire)
+   * mean there is nothing to find, and nothing to verify.
+   */
+  private async storableBody(parsed: ParsedEntry): Promise<Buffer | undefined> {
+    if (parsed.body !== undefined) return parsed.body;
+    if (!(await this.policy.allowedOnce(parsed.verifiers))) return undefined;
+    try {
+      return parsed.verify().body;
+    } catch (err) {
+      if (err instanceof EntryError && err.code === 'INVALID_SIGNATURE') return undefined;
+      throw err;
+    }
   }
 
   /** The entry with a proof against its tree's newest checkpoint. */
@@ -130,7 +168,7 @@ export class EntriesService {
 
   /** UUIDs of the entries filed under every (`and`) or any (`or`) of `keys`, at most 1000. */
   async search(keys: readonly string[], operator: 'and' | 'or'): Promise<string[]> {
-    const entries = await this.entryRows.search(keys, operator);
+    const entries = await this.entryRows.searchLeafHashes(keys, operator);
     return entries.map((e) => entryUuid(e.treeId, e.leafHash));
   }
 

@@ -31,6 +31,7 @@ export class SearchController {
           if (typeof value !== 'string' || !value.includes('@') || value.length > 512) {
             throw new LogError('MALFORMED_REQUEST', 'email must be an email address');
           }
+          refuseControlCharacters(field, value);
           keys.push(`email:${value.toLowerCase()}`);
           break;
         case 'subject':
@@ -40,6 +41,7 @@ export class SearchController {
               'subject must be a non-empty string of at most 512 characters',
             );
           }
+          refuseControlCharacters(field, value);
           keys.push(
             value.includes('@') && !value.includes('://')
               ? `email:${value.toLowerCase()}`
@@ -68,6 +70,14 @@ export class SearchController {
     }
     const operator = query.operator === 'and' ? 'and' : 'or';
     return this.entries.search(keys, operator);
+  }
+}
+
+// No identity the CA certifies holds one (SANs are printable ASCII), and Postgres text cannot
+// hold NUL: refused here rather than failing in SQL.
+function refuseControlCharacters(field: string, value: string): void {
+  if ([...value].some((c) => c < ' ' || c === '\u007f')) {
+    throw new LogError('MALFORMED_REQUEST', `${field} must not contain control characters`);
   }
 }
 

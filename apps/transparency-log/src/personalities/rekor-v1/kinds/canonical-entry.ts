@@ -19,6 +19,34 @@ export interface CanonicalEntry {
   indexKeys: string[];
 }
 
+/**
+ * A proposed entry whose shape, limits and encodings are checked and whose canonical body is
+ * known (for dsse, up to which verifier checked which signature), but none of whose signatures
+ * has been verified yet: the log authorizes {@link verifiers} first, which costs no signature
+ * verification for a bare key and one (cached above the issuer) for a certificate.
+ */
+export interface ParsedEntry {
+  kind: EntryKind;
+  apiVersion: string;
+  /** Every distinct key or certificate the entry names, in the order it names them. */
+  verifiers: EntryVerifier[];
+  /**
+   * The canonical body, when it does not depend on which verifier checks which signature (all
+   * but a dsse entry with several verifiers): a stored entry with these bytes had its signatures
+   * verified when it was written.
+   */
+  body?: Buffer;
+  /** The least the canonical body can weigh in bytes: {@link body}'s length, or dsse's lightest pairing. */
+  minBodyLength: number;
+  /**
+   * Verifies every signature (and any chain sent with a certificate) and returns the canonical
+   * entry.
+   *
+   * @throws EntryError `INVALID_SIGNATURE` or `INVALID_VERIFIER`, naming the field.
+   */
+  verify(): CanonicalEntry;
+}
+
 /** Codes of {@link EntryError}. */
 export type EntryErrorCode =
   | 'MALFORMED_ENTRY'

@@ -1,6 +1,6 @@
 import { fingerprintOf, preAuthEncoding, publicKeyToPem } from '@app/signing';
-import { canonicalizeDsse } from './dsse';
-import { canonicalizeProposedEntry } from './proposed-entry';
+import { canonicalizeDsse, matchSignatures } from './dsse';
+import { canonicalizeProposedEntry, parseProposedEntry } from './proposed-entry';
 import publicGood from './testdata/public-good-entries.json';
 import {
   b64,
@@ -190,3 +190,102 @@ interface EntryJson {
     signatures: { signature: string; verifier: string }[];
   };
 }
+
+describe('dsse: limits and the order of checks', () => {
+  let signer: CertificateSigner;
+
+  beforeAll(async () => {
+    signer = await certificateSigner();
+  });
+
+  // Distinct, well-formed signatures that verify with nothing: a limit refused on them was refused
+  // before any verification could have failed.
+  const bogus = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ sig: b64(Buffer.alloc(64, i + 1)) }));
+  const envelopeOf = (signatures: Array<{ sig: string; keyid?: string }>) => ({
+    payload: b64(payload),
+    payloadType: 'text/plain',
+    signatures,
+  });
+
+  it('refuses more than 8 envelope signatures, naming the field', () => {
+    const error = entryErrorOf(() =>
+      parseProposedEntry(dsseProposal(envelopeOf(bogus(9)), [signer.pem])),
+    );
+    expect({ code: error.code, message: error.message }).toEqual({
+      code: 'MALFORMED_ENTRY',
+      message: `${ENVELOPE}.signatures: has 9 signatures; at most 8 are accepted`,
+    });
+  });
+
+  it('refuses more than 8 verifiers, naming the field', () => {
+    const keys = Array.from({ length: 9 }, () => keySigner().pem);
+    const error = entryErrorOf(() => parseProposedEntry(dsseProposal(envelopeOf(bogus(1)), keys)));
+    expect({ code: error.code, message: error.message }).toEqual({
+      code: 'MALFORMED_ENTRY',
+      message: 'spec.proposedContent.verifiers: has 9 verifiers; at most 8 are accepted',
+    });
+  });
+
+  it('refuses a verifier listed twice, even in another PEM spelling', () => {
+    const error = entryErrorOf(() =>
+      parseProposedEntry(
+        dsseProposal(envelopeOf(bogus(1)), [signer.pem, signer.pem.replace(/\n/g, '\r\n')]),
+      ),
+    );
+    expect({ code: error.code, message: error.message }).toEqual({
+      code: 'MALFORMED_ENTRY',
+      message:
+        'spec.proposedContent.verifiers[1]: the same key or certificate as spec.proposedContent.verifiers[0]',
+    });
+  });
+
+  it('names every verifier for write authorization without verifying a signature', () => {
+    const other = keySigner();
+    const parsed = parseProposedEntry(dsseProposal(envelopeOf(bogus(8)), [signer.pem, other.pem]));
+    expect(parsed.verifiers.map((v) => fingerprintOf(v.publicKey))).toEqual([
+      fingerprintOf(signer.publicKey),
+      fingerprintOf(other.publicKey),
+    ]);
+    expect(parsed.verifiers[0]!.certificate).toBeDefined();
+    // Only verify() looks at the signatures.
+    expect(entryErrorOf(() => parsed.verify()).code).toBe('INVALID_SIGNATURE');
+  });
+});
+
+describe(matchSignatures.name, () => {
+  /** Runs matchSignatures where signature i verifies only with verifier `owner[i]`, counting tries. */
+  function run(owner: number[], verifiers: number, named: (i: number) => number | undefined) {
+    let tries = 0;
+    const result = matchSignatures(owner.length, verifiers, named, (s, v) => {
+      tries++;
+      return owner[s] === v;
+    });
+    return { ...result, tries };
+  }
+
+  it('tries a signature whose keyid names a verifier against that verifier only', () => {
+    expect(run([7, 7, 7, 7, 7, 7, 7, 7], 8, () => 7)).toEqual({
+      verifiers: [7, 7, 7, 7, 7, 7, 7, 7],
+      tries: 8,
+    });
+  });
+
+  it('tries the verifier of the previous signature first: 8 signatures by the last of 8 keys', () => {
+    // Without keyids, the first signature looks for its key; every other one finds it at once
+    // (64 verifications before).
+    expect(run([7, 7, 7, 7, 7, 7, 7, 7], 8, () => undefined)).toEqual({
+      verifiers: [7, 7, 7, 7, 7, 7, 7, 7],
+      tries: 15,
+    });
+  });
+
+  it('falls back to every verifier when the named one does not verify, and stops at the first failure', () => {
+    expect(run([2, 0], 3, () => 1)).toEqual({ verifiers: [2, 0], tries: 6 });
+    expect(run([0, -1, 0], 2, () => undefined)).toEqual({
+      verifiers: [0],
+      unverified: 1,
+      tries: 3,
+    });
+  });
+});

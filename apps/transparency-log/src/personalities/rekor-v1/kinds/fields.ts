@@ -69,6 +69,30 @@ export function readArray(value: unknown, path: string): unknown[] {
   return value;
 }
 
+/**
+ * Most signatures (dsse, intoto) and verifiers (dsse) one entry may carry. Sigstore clients send
+ * one; the bound keeps an entry's verification cost, and its size, small.
+ */
+export const MAX_SIGNATURES = 8;
+export const MAX_VERIFIERS = 8;
+
+/** Checks that `value` is a non-empty JSON array of at most `max` items, called `noun` in errors. */
+export function readBoundedArray(
+  value: unknown,
+  path: string,
+  max: number,
+  noun: string,
+): unknown[] {
+  const array = readArray(value, path);
+  checkCount(array.length, path, max, noun);
+  return array;
+}
+
+/** Throws `MALFORMED_ENTRY` naming `path` when `count` exceeds `max`. */
+export function checkCount(count: number, path: string, max: number, noun: string): void {
+  if (count > max) throw malformed(path, `has ${count} ${noun}; at most ${max} are accepted`);
+}
+
 /** Decodes a non-empty string of canonical, padded standard base64 (RFC 4648 §4). */
 export function readBase64(value: unknown, path: string): Uint8Array {
   const text = readString(value, path);

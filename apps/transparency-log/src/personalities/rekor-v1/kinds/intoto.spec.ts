@@ -1,6 +1,6 @@
 import { canonicalJson, fingerprintOf } from '@app/signing';
 import { canonicalizeIntoto } from './intoto';
-import { canonicalizeProposedEntry } from './proposed-entry';
+import { canonicalizeProposedEntry, parseProposedEntry } from './proposed-entry';
 import publicGood from './testdata/public-good-entries.json';
 import {
   b64,
@@ -191,5 +191,23 @@ describe(canonicalizeIntoto.name, () => {
   ])('refuses %s', (_what, path, value, code, message) => {
     const error = entryErrorOf(() => canonicalizeProposedEntry(withField(proposal, path, value)));
     expect({ code: error.code, message: error.message }).toEqual({ code, message });
+  });
+});
+
+describe('intoto: limits', () => {
+  it('refuses more than 8 signatures, naming the field, before verifying any', async () => {
+    const signer = await certificateSigner();
+    const proposal = intotoProposal(signer, 'application/vnd.in-toto+json', payload);
+    const one = proposal.spec.content.envelope.signatures[0]!;
+    const nine = withField(
+      proposal,
+      `${ENVELOPE}.signatures`,
+      Array.from({ length: 9 }, (_, i) => ({ ...one, sig: b64(b64(Buffer.alloc(64, i))) })),
+    );
+    const error = entryErrorOf(() => parseProposedEntry(nine));
+    expect({ code: error.code, message: error.message }).toEqual({
+      code: 'MALFORMED_ENTRY',
+      message: `${ENVELOPE}.signatures: has 9 signatures; at most 8 are accepted`,
+    });
   });
 });

@@ -3,10 +3,11 @@
 // intoto_v0_0_2_schema.json). Rekor keeps everything but the payload; it does not check `hash`,
 // which this log does.
 import { canonicalJson, canonicalJsonBytes } from '@app/signing';
-import { EntryError, type CanonicalEntry } from './canonical-entry';
+import { EntryError, type CanonicalEntry, type ParsedEntry } from './canonical-entry';
 import {
   child,
-  readArray,
+  MAX_SIGNATURES,
+  readBoundedArray,
   readDigestAlgorithm,
   readDoubleBase64,
   readHexDigest,
@@ -15,7 +16,7 @@ import {
   sha256Hex,
 } from './fields';
 import { statementSubjectKeys, uniqueKeys } from './index-keys';
-import { parseVerifierMaterial, verifiesDsse } from './verifier-material';
+import { checkSuppliedChain, parseVerifierMaterial, verifiesDsse } from './verifier-material';
 
 /** The apiVersion this module implements. */
 export const INTOTO_VERSION = '0.0.2';
@@ -44,19 +45,25 @@ interface ProposedSignature {
  * keys as PEM and empty key IDs left out, as sigstore-js computes it; the older form without the
  * keys is accepted too.
  *
- * @throws EntryError `MALFORMED_ENTRY` for a missing, extra or mistyped field or bad (double)
- *   base64; `INVALID_VERIFIER` for an unusable key or certificate; `HASH_MISMATCH` naming
- *   `spec.content.hash` or `spec.content.payloadHash`; `INVALID_SIGNATURE` naming the signature.
+ * Everything but the signatures is checked here; `verify()` verifies them, each with its own key.
+ *
+ * @throws EntryError `MALFORMED_ENTRY` for a missing, extra or mistyped field, bad (double)
+ *   base64 or more than {@link MAX_SIGNATURES} signatures; `INVALID_VERIFIER` for an unusable
+ *   key or certificate; `HASH_MISMATCH` naming `spec.content.hash` or `spec.content.payloadHash`;
+ *   from `verify()`, `INVALID_SIGNATURE` naming the signature.
  */
-export function canonicalizeIntoto(spec: unknown): CanonicalEntry {
+export function parseIntoto(spec: unknown): ParsedEntry {
   const fields = readObject(spec, 'spec', ['content']);
   const content = readObject(fields.content, CONTENT, ['envelope', 'hash'], ['payloadHash']);
   const envelope = readObject(content.envelope, ENVELOPE, ['payload', 'payloadType', 'signatures']);
   const payloadType = readString(envelope.payloadType, `${ENVELOPE}.payloadType`);
   const payload = readDoubleBase64(envelope.payload, `${ENVELOPE}.payload`);
-  const proposed = readArray(envelope.signatures, `${ENVELOPE}.signatures`).map((value, i) =>
-    readSignature(value, child(`${ENVELOPE}.signatures`, i)),
-  );
+  const proposed = readBoundedArray(
+    envelope.signatures,
+    `${ENVELOPE}.signatures`,
+    MAX_SIGNATURES,
+    'signatures',
+  ).map((value, i) => readSignature(value, child(`${ENVELOPE}.signatures`, i)));
   const hash = readSha256(content.hash, `${CONTENT}.hash`);
   const payloadHash = sha256Hex(payload.bytes);
   const claimedPayloadHash =
@@ -92,15 +99,6 @@ export function canonicalizeIntoto(spec: unknown): CanonicalEntry {
       `${CONTENT}.payloadHash: value does not match the SHA-256 of the payload (computed ${payloadHash})`,
     );
   }
-  proposed.forEach((s, i) => {
-    if (!verifiesDsse(materials[i]!, payloadType, payload.bytes, s.signature)) {
-      throw new EntryError(
-        'INVALID_SIGNATURE',
-        `${s.path}: signature does not verify with its publicKey`,
-      );
-    }
-  });
-
   const body = canonicalJsonBytes({
     apiVersion: INTOTO_VERSION,
     kind: 'intoto',
@@ -118,7 +116,7 @@ export function canonicalizeIntoto(spec: unknown): CanonicalEntry {
   const distinct = materials.filter(
     (m, i) => materials.findIndex((other) => other.canonicalPem === m.canonicalPem) === i,
   );
-  return {
+  const entry: CanonicalEntry = {
     kind: 'intoto',
     apiVersion: INTOTO_VERSION,
     body: Buffer.from(body),
@@ -129,6 +127,30 @@ export function canonicalizeIntoto(spec: unknown): CanonicalEntry {
       ...distinct.flatMap((m) => m.indexKeys),
     ]),
   };
+  return {
+    kind: entry.kind,
+    apiVersion: entry.apiVersion,
+    verifiers: entry.verifiers,
+    body: entry.body,
+    minBodyLength: entry.body.length,
+    verify: () => {
+      proposed.forEach((s, i) => {
+        checkSuppliedChain(materials[i]!, `${s.path}.publicKey`);
+        if (!verifiesDsse(materials[i]!, payloadType, payload.bytes, s.signature)) {
+          throw new EntryError(
+            'INVALID_SIGNATURE',
+            `${s.path}: signature does not verify with its publicKey`,
+          );
+        }
+      });
+      return entry;
+    },
+  };
+}
+
+/** {@link parseIntoto}, then `verify()`. */
+export function canonicalizeIntoto(spec: unknown): CanonicalEntry {
+  return parseIntoto(spec).verify();
 }
 
 function readSignature(value: unknown, path: string): ProposedSignature {

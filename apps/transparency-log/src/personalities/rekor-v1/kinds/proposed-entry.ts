@@ -1,17 +1,22 @@
 // POST /api/v1/log/entries accepts a Rekor `ProposedEntry` (rekor:openapi.yaml): `kind`,
 // `apiVersion` and a kind-specific `spec`. Each supported kind lives in its own module.
-import { EntryError, type CanonicalEntry, type EntryKind } from './canonical-entry';
-import { canonicalizeDsse, DSSE_VERSION } from './dsse';
+import {
+  EntryError,
+  type CanonicalEntry,
+  type EntryKind,
+  type ParsedEntry,
+} from './canonical-entry';
+import { DSSE_VERSION, parseDsse } from './dsse';
 import { quote, readObject, readString } from './fields';
-import { canonicalizeHashedRekord, HASHEDREKORD_VERSION } from './hashedrekord';
-import { canonicalizeIntoto, INTOTO_VERSION } from './intoto';
+import { HASHEDREKORD_VERSION, parseHashedRekord } from './hashedrekord';
+import { INTOTO_VERSION, parseIntoto } from './intoto';
 
 const KINDS: Readonly<
-  Record<EntryKind, { version: string; canonicalize: (spec: unknown) => CanonicalEntry }>
+  Record<EntryKind, { version: string; parse: (spec: unknown) => ParsedEntry }>
 > = {
-  hashedrekord: { version: HASHEDREKORD_VERSION, canonicalize: canonicalizeHashedRekord },
-  dsse: { version: DSSE_VERSION, canonicalize: canonicalizeDsse },
-  intoto: { version: INTOTO_VERSION, canonicalize: canonicalizeIntoto },
+  hashedrekord: { version: HASHEDREKORD_VERSION, parse: parseHashedRekord },
+  dsse: { version: DSSE_VERSION, parse: parseDsse },
+  intoto: { version: INTOTO_VERSION, parse: parseIntoto },
 };
 
 const SUPPORTED = Object.entries(KINDS)
@@ -19,16 +24,16 @@ const SUPPORTED = Object.entries(KINDS)
   .join(', ');
 
 /**
- * Validates the parsed JSON body of `POST /api/v1/log/entries`, verifies every signature it
- * carries, and returns the entry as Rekor would store it: the JCS bytes of its canonical form (the
- * Merkle leaf), the keys that verified, and the search-index keys. Whether those keys may write to
- * this log is the caller's decision. Deterministic: equal input gives byte-equal output.
+ * Validates the parsed JSON body of `POST /api/v1/log/entries` without verifying any signature:
+ * its shape, encodings and limits, and the keys or certificates it names, which the caller
+ * authorizes before it calls `verify()` (signatures, then the canonical entry). Rekor's canonical
+ * form is the JCS bytes the log commits to. Deterministic: equal input gives byte-equal output.
  *
  * @throws EntryError `UNSUPPORTED_KIND` for a kind or apiVersion other than hashedrekord 0.0.1,
- *   dsse 0.0.1 or intoto 0.0.2; otherwise as each kind's canonicalizer. Every message starts with
- *   the path of the offending field.
+ *   dsse 0.0.1 or intoto 0.0.2; otherwise as each kind's parser. Every message starts with the
+ *   path of the offending field.
  */
-export function canonicalizeProposedEntry(input: unknown): CanonicalEntry {
+export function parseProposedEntry(input: unknown): ParsedEntry {
   const entry = readObject(input, '', ['apiVersion', 'kind', 'spec']);
   const kind = readString(entry.kind, 'kind');
   const apiVersion = readString(entry.apiVersion, 'apiVersion');
@@ -38,12 +43,20 @@ export function canonicalizeProposedEntry(input: unknown): CanonicalEntry {
       `kind: unsupported kind ${quote(kind)} (supported: ${SUPPORTED})`,
     );
   }
-  const { version, canonicalize } = KINDS[kind as EntryKind];
+  const { version, parse } = KINDS[kind as EntryKind];
   if (apiVersion !== version) {
     throw new EntryError(
       'UNSUPPORTED_KIND',
       `apiVersion: unsupported version ${quote(apiVersion)} of ${kind} (supported: ${version})`,
     );
   }
-  return canonicalize(entry.spec);
+  return parse(entry.spec);
+}
+
+/**
+ * {@link parseProposedEntry}, then `verify()`: the entry as Rekor would store it, every
+ * signature verified. Whether its keys may write to this log is the caller's decision.
+ */
+export function canonicalizeProposedEntry(input: unknown): CanonicalEntry {
+  return parseProposedEntry(input).verify();
 }

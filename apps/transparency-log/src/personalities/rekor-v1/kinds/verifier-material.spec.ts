@@ -8,7 +8,7 @@ import {
 } from '@app/signing';
 import { testLeafRequest, testPki, type TestPki } from '@app/signing/x509/testing';
 import { b64, entryErrorOf } from './testing';
-import { parseVerifierMaterial } from './verifier-material';
+import { checkSuppliedChain, parseVerifierMaterial } from './verifier-material';
 
 const PATH = 'spec.signature.publicKey.content';
 
@@ -68,6 +68,29 @@ describe(parseVerifierMaterial.name, () => {
     expect(entryErrorOf(() => parseVerifierMaterial(b64(pem), PATH))).toMatchObject({
       code: 'INVALID_VERIFIER',
       message: `${PATH}: public key is not in canonical SPKI form (compressed EC point?)`,
+    });
+  });
+});
+
+describe(checkSuppliedChain.name, () => {
+  it('accepts a chain that verifies, and refuses one that does not only when asked', async () => {
+    const now = new Date();
+    const pki = await testPki({ now });
+    const other = await testPki({ now });
+    const leaf = await buildLeaf(testLeafRequest(pki, now)).certificate();
+    const good = parseVerifierMaterial(
+      b64(certificatesToPem([leaf, pki.intermediate, pki.root])),
+      PATH,
+    );
+    expect(() => checkSuppliedChain(good, PATH)).not.toThrow();
+    // Parsing verifies no signature: the wrong chain is found out by the check alone.
+    const wrong = parseVerifierMaterial(
+      b64(certificatesToPem([leaf, other.intermediate, other.root])),
+      PATH,
+    );
+    expect(entryErrorOf(() => checkSuppliedChain(wrong, PATH))).toMatchObject({
+      code: 'INVALID_VERIFIER',
+      message: expect.stringMatching(/^spec\.signature\.publicKey\.content: /) as unknown,
     });
   });
 });

@@ -35,12 +35,15 @@ export interface VerifierMaterial {
   readonly algorithm: SignatureAlgorithm;
   /** `key:<sha256 of the DER SPKI>`, then the leaf's `email:` and `uri:` SANs. */
   readonly indexKeys: readonly string[];
+  /** Lowercase hex SHA-256 of the key's DER SPKI (what `key:` indexes, and a DSSE keyid may name). */
+  readonly fingerprint: string;
+  /** The certificates as sent, leaf first; empty for a bare key. */
+  readonly chain: readonly ParsedCertificate[];
 }
 
 /**
- * Decodes and parses the base64 PEM at `path`. A chain (up to ten certificates) must verify from
- * the first certificate to the last at the first one's notBefore, as Rekor checks it; expiry and
- * trust are the verifier's business, not the log's.
+ * Decodes and parses the base64 PEM at `path`, verifying no signature: a chain sent with the
+ * leaf is checked by {@link checkSuppliedChain}, after write authorization.
  *
  * @throws EntryError `MALFORMED_ENTRY` when `value` is not canonical base64; `INVALID_VERIFIER`
  *   (naming `path`) for anything but a PEM certificate chain or PEM public key, a malformed one,
@@ -78,6 +81,25 @@ export function verifiesDsse(
   return verifySignature(material.verifier.publicKey, pae, signature, 'sha256');
 }
 
+/**
+ * Checks that a chain sent with the leaf (up to ten certificates) verifies from the first
+ * certificate to the last at the first one's notBefore, as Rekor checks it; expiry and trust are
+ * the verifier's business, not the log's. Nothing to check for a key or a lone certificate.
+ *
+ * @throws EntryError `INVALID_VERIFIER` naming `path` when the chain does not verify.
+ */
+export function checkSuppliedChain(material: VerifierMaterial, path: string): void {
+  const { chain } = material;
+  if (chain.length < 2) return;
+  const leaf = chain[0]!;
+  try {
+    verifyChain(leaf, chain.slice(1, -1), chain.slice(-1), leaf.notBefore);
+  } catch (cause) {
+    if (cause instanceof SigningError) throw invalidVerifier(path, cause.message, cause);
+    throw cause;
+  }
+}
+
 function fromCertificates(pem: string, path: string): VerifierMaterial {
   const ders = certificatesFromPem(pem);
   if (ders.length > MAX_CHAIN_LENGTH) {
@@ -85,9 +107,6 @@ function fromCertificates(pem: string, path: string): VerifierMaterial {
   }
   const chain = ders.map((der) => parseCertificate(der));
   const leaf = chain[0]!;
-  if (chain.length > 1) {
-    verifyChain(leaf, chain.slice(1, -1), chain.slice(-1), leaf.notBefore);
-  }
   const key = checkKey(leaf.publicKey, path);
   return {
     pem,
@@ -95,6 +114,8 @@ function fromCertificates(pem: string, path: string): VerifierMaterial {
     verifier: { publicKey: leaf.publicKey, certificate: leaf },
     algorithm: key.algorithm,
     indexKeys: [`key:${key.fingerprint}`, ...sanKeys(leaf)],
+    fingerprint: key.fingerprint,
+    chain,
   };
 }
 
@@ -106,6 +127,8 @@ function fromKey(pem: string, publicKey: KeyObject, path: string): VerifierMater
     verifier: { publicKey },
     algorithm: key.algorithm,
     indexKeys: [`key:${key.fingerprint}`],
+    fingerprint: key.fingerprint,
+    chain: [],
   };
 }
 
