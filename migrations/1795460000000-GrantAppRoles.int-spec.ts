@@ -13,11 +13,13 @@ const EXPECTED: Record<'signet_ca' | 'signet_log', Record<string, Privilege[]>> 
     log_entry: ['SELECT', 'INSERT'],
     search_index: ['SELECT', 'INSERT'],
     ca_certificate: ['SELECT'],
+    ca_certificate_distrust: ['SELECT'],
     migrations: ['SELECT'],
   },
   signet_ca: {
     issuance: ['SELECT', 'INSERT'],
     ca_certificate: ['SELECT', 'INSERT'],
+    ca_certificate_distrust: ['SELECT'],
     tuf_targets_version: ['SELECT', 'INSERT'],
     iam_rule: ['SELECT', 'INSERT', 'UPDATE'],
     rate_limit_window: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],

@@ -8,6 +8,7 @@ import { DeflateEntryBodies1795430000000 } from './1795430000000-DeflateEntryBod
 import { RenameTufTargetsDigest1795440000000 } from './1795440000000-RenameTufTargetsDigest';
 import { GrantAppRoles1795460000000 } from './1795460000000-GrantAppRoles';
 import { CreateRateLimitWindow1795470000000 } from './1795470000000-CreateRateLimitWindow';
+import { CreateCaCertificateDistrust1795480000000 } from './1795480000000-CreateCaCertificateDistrust';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
@@ -24,4 +25,5 @@ export const migrations: Array<new () => object> = [
   RenameTufTargetsDigest1795440000000,
   GrantAppRoles1795460000000,
   CreateRateLimitWindow1795470000000,
+  CreateCaCertificateDistrust1795480000000,
 ];

@@ -2,6 +2,7 @@
 /* `signet`: the command line for CI and people. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { caCertificates, caDistrustHelp } from './ca/ca-distrust';
 import { caInit, caInitHelp } from './ca/ca-init';
 import { tuf } from './tuf/tuf-root';
 import { type CliContext, processContext } from './cli/context';
@@ -26,6 +27,7 @@ Usage:
   signet trust-root [--out FILE] [--replace]           fetch the instance's trusted root
   signet log info|get|search|proof                     read and check the transparency log
   signet ca init --out DIR                             create a CA root and intermediate
+  signet ca list | distrust SHA256 --reason R          the CA certificates the log trusts (server)
   signet tuf init|root --out DIR                       create or renew the TUF root of the CA's /tuf
   signet --version
   signet COMMAND --help                                options and examples of a command
@@ -62,9 +64,11 @@ const commands: Record<string, Command> = {
   ca: async (argv, ctx) => {
     const [sub, ...rest] = argv;
     if (sub === 'init') return caInit(rest, (line) => ctx.print(line));
+    if (sub === 'list' || sub === 'distrust') return caCertificates(sub, rest, ctx);
     ctx.print(caInitHelp.trimEnd());
+    ctx.print(caDistrustHelp.trimEnd());
     if (sub === undefined || sub === '--help' || sub === '-h') return 0;
-    throw usageError(`unknown ca command "${sub}" (expected init)`);
+    throw usageError(`unknown ca command "${sub}" (expected init, list or distrust)`);
   },
   tuf: (argv, ctx) => tuf(argv, (line) => ctx.print(line)),
 };

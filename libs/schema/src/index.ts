@@ -3,6 +3,7 @@
 // these tables are the top-level migrations/ (@app/migrations); `npm run db:check` compares the
 // two. Both apps import this library; it imports no app.
 import { CaCertificate, IssuanceRecord } from './ca/issuance.entities';
+import { CaCertificateDistrust } from './ca/ca-certificate-distrust.entity';
 import { RateLimitWindow } from './ca/rate-limit.entity';
 import { IamRule } from './ca/rule.entity';
 import { TufTargetsVersion } from './ca/tuf.entities';
@@ -10,7 +11,14 @@ import { LogEntryRecord, SearchIndexRecord } from './log/entry.entities';
 import { CheckpointRecord, HashTile, LogTree, TreeState } from './log/tree.entities';
 
 export * from './purposes';
-export { CaCertificate, IssuanceRecord, IamRule, RateLimitWindow, TufTargetsVersion };
+export {
+  CaCertificate,
+  CaCertificateDistrust,
+  IssuanceRecord,
+  IamRule,
+  RateLimitWindow,
+  TufTargetsVersion,
+};
 export { CheckpointRecord, HashTile, LogEntryRecord, LogTree, SearchIndexRecord, TreeState };
 export * from './instance/ca-certificates';
 export * from './instance/log-trees';
@@ -22,6 +30,7 @@ export const caEntities = [
   IamRule,
   TufTargetsVersion,
   RateLimitWindow,
+  CaCertificateDistrust,
 ];
 
 /** The log's tables. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { parseCertificate } from '@app/signing';
+import { caCertificateFingerprint, type InstanceCaCertificate } from '@app/schema';
 import { CaCertificateRepository } from './ca-certificate.repository';
 import { ChainVerifier } from './chain-verifier';
 
@@ -7,13 +8,17 @@ const REFRESH_MS = 5000;
 
 /**
  * The certificates the instance's CA records in `ca_certificate` (current and retired chains),
- * re-read at most every few seconds so a CA that starts later, or rotates, is picked up. These
- * are the only issuers the CT log accepts; rows are never deleted, so every fingerprint a CT
- * entry stores stays resolvable.
+ * re-read at most every few seconds so a CA that starts later, or rotates, or a certificate an
+ * administrator distrusts, is picked up. The ones not distrusted are the only issuers the CT log
+ * accepts and the instance's own for write authorization; rows are never deleted, so every
+ * fingerprint a CT entry stores stays resolvable.
  */
 @Injectable()
 export class InstanceCas {
   private snapshot = new ChainVerifier([]);
+  /** Every recorded certificate by fingerprint, distrusted ones included (CT entries name them). */
+  private recorded = new Map<string, Uint8Array>();
+  private rowsLoaded: readonly InstanceCaCertificate[] = [];
   private loadedAt = 0;
   private loading: Promise<ChainVerifier> | undefined;
 
@@ -24,13 +29,15 @@ export class InstanceCas {
     return this.current();
   }
 
-  /** The DER of the CA certificate with this SHA-256, re-reading once if it is not known yet. */
+  /**
+   * The DER of the recorded CA certificate with this SHA-256, distrusted or not (an entry logged
+   * before a distrust still names it), re-reading once if it is not known yet.
+   */
   async certificate(fingerprint: Uint8Array): Promise<Uint8Array | undefined> {
     const hex = Buffer.from(fingerprint).toString('hex');
-    const known =
-      (await this.current()).certificateWithFingerprint(hex) ??
-      (await this.refresh()).certificateWithFingerprint(hex);
-    return known?.der;
+    await this.current();
+    if (!this.recorded.has(hex)) await this.refresh();
+    return this.recorded.get(hex);
   }
 
   private async current(): Promise<ChainVerifier> {
@@ -44,10 +51,18 @@ export class InstanceCas {
 
   private async load(): Promise<ChainVerifier> {
     const rows = await this.rows.all();
-    const current = this.snapshot.certificates;
+    const before = this.rowsLoaded;
     // An unchanged set keeps its parsed certificates and what was verified about them.
-    if (rows.length !== current.length || rows.some((der, i) => !der.equals(current[i]!.der))) {
-      this.snapshot = new ChainVerifier(rows.map((der) => parseCertificate(new Uint8Array(der))));
+    const changed =
+      rows.length !== before.length ||
+      rows.some((r, i) => r.distrusted !== before[i]!.distrusted || !r.der.equals(before[i]!.der));
+    if (changed) {
+      // A distrusted certificate is not in the verifier at all: no chain can run through it.
+      this.snapshot = new ChainVerifier(
+        rows.filter((r) => !r.distrusted).map((r) => parseCertificate(new Uint8Array(r.der))),
+      );
+      this.recorded = new Map(rows.map((r) => [caCertificateFingerprint(r.der), r.der]));
+      this.rowsLoaded = rows;
     }
     this.loadedAt = Date.now();
     return this.snapshot;
