@@ -18,7 +18,8 @@ Usage:
   signet log get    (--log-index N | --uuid UUID) [--json]
   signet log search (--sha256 HEX | --email ADDRESS | --artifact FILE) [--json]
   signet log proof  --first-size A [--last-size B] [--first-checkpoint FILE] [--json]
-Common options: --log-url URL, --ca-url URL (for the trusted root), --trusted-root FILE.
+Common options: --log-url URL, --ca-url URL (for the trusted root), --trusted-root FILE,
+--no-verify (info, get: read without a trusted root; otherwise that is a failure, exit 1).
 
 info    the active tree: size, root hash and signed checkpoint (checked against the trusted
         root's log key), and any frozen trees
@@ -65,7 +66,12 @@ async function logInfo(argv: string[], ctx: CliContext): Promise<number> {
   if (help) return printHelp(ctx);
   const instance = resolveInstance(values, ctx.env);
   const info = await getLogInfo(ctx, instance.logUrl);
-  const trusted = await optionalTrustedRoot(ctx, instance, values['trusted-root']);
+  const trusted = await optionalTrustedRoot(
+    ctx,
+    instance,
+    values['trusted-root'],
+    values['no-verify'],
+  );
   let verified = false;
   if (trusted !== undefined) {
     checkCheckpoint(info.signedTreeHead, trusted.root, 'the checkpoint', info, {
@@ -112,7 +118,12 @@ async function logGet(argv: string[], ctx: CliContext): Promise<number> {
   if (entryUuid === undefined || entry === undefined) {
     throw verificationFailed('the log answered no entry', 'ENTRY_ERROR');
   }
-  const trusted = await optionalTrustedRoot(ctx, instance, values['trusted-root']);
+  const trusted = await optionalTrustedRoot(
+    ctx,
+    instance,
+    values['trusted-root'],
+    values['no-verify'],
+  );
   const inclusion = checkInclusion(entry, trusted?.root);
   const body = JSON.parse(Buffer.from(entry.body, 'base64').toString('utf8')) as {
     kind?: string;
