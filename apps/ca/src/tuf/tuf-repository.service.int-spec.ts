@@ -137,6 +137,25 @@ describe(TufRepositoryService.name, () => {
     expect((await walk(await boot())).version).toBe(3);
   });
 
+  it('has every process sign the same timestamp version within an hour, a higher one after (L5a)', async () => {
+    const hour = Date.UTC(2026, 11, 2, 15, 0, 0);
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      clock.mockReturnValue(hour + 60_000);
+      const a = await walk(await boot());
+      // Another process, asked later in the same hour: a client reading one then the other must
+      // never see the timestamp version go back.
+      clock.mockReturnValue(hour + 59 * 60_000);
+      const b = await walk(await boot());
+      expect(b.timestampVersion).toBe(a.timestampVersion);
+      clock.mockReturnValue(hour + 61 * 60_000);
+      const c = await walk(await boot());
+      expect(c.timestampVersion).toBeGreaterThan(b.timestampVersion);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('moves to the next version when only the signing config changes', async () => {
     const before = await walk(await boot());
     signingConfig = { ...signingConfig, rekorTlogUrls: [{ url: 'https://log.example' }] };

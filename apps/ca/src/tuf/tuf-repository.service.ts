@@ -21,7 +21,7 @@ export const SIGNING_CONFIG_TARGET = 'signing_config.v0.2.json';
 const DAY_MS = 86_400_000;
 const TARGETS_LIFETIME_MS = 30 * DAY_MS;
 const TIMESTAMP_LIFETIME_MS = DAY_MS;
-/** A served timestamp is re-signed when older than this (or when the snapshot changes). */
+/** Timestamps are re-signed at every hour boundary, by every process alike (or when the snapshot changes). */
 const TIMESTAMP_REFRESH_MS = 3_600_000;
 /** How long the trusted root is taken as unchanged before it is rebuilt from the database. */
 const CONTENT_TTL_MS = 5_000;
@@ -42,7 +42,6 @@ interface Published {
   snapshot: Buffer;
   timestamp: Buffer;
   timestampVersion: number;
-  signedAt: number;
   checkedAt: number;
 }
 
@@ -146,11 +145,12 @@ export class TufRepositoryService {
       Buffer.from([...files].map(([name, t]) => `${name} ${t.sha256}\n`).join('')),
     );
     const { version, createdAt } = await this.versions.versionFor(Buffer.from(digest, 'hex'), now);
+    const timestampVersion = sharedTimestampVersion(version, now);
     if (
       previous !== undefined &&
       previous.version === version &&
       previous.digest === digest &&
-      now - previous.signedAt < TIMESTAMP_REFRESH_MS
+      previous.timestampVersion === timestampVersion
     ) {
       this.published = { ...previous, checkedAt: now };
       return this.published;
@@ -170,15 +170,10 @@ export class TufRepositoryService {
       buildTufSnapshot({ version, expires, targetsVersion: version }),
       [this.online],
     );
-    // Timestamp versions are seconds, so they grow across restarts and processes.
-    const timestampVersion = Math.max(
-      Math.floor(now / 1000),
-      (previous?.timestampVersion ?? 0) + 1,
-    );
     const timestamp = await signTufMetadata(
       buildTufTimestamp({
         version: timestampVersion,
-        expires: new Date(now + TIMESTAMP_LIFETIME_MS),
+        expires: new Date(hourStart(now) + TIMESTAMP_REFRESH_MS + TIMESTAMP_LIFETIME_MS),
         snapshotVersion: version,
       }),
       [this.online],
@@ -191,11 +186,26 @@ export class TufRepositoryService {
       snapshot: tufMetadataBytes(snapshot),
       timestamp: tufMetadataBytes(timestamp),
       timestampVersion,
-      signedAt: now,
       checkedAt: now,
     };
     return this.published;
   }
+}
+
+/** Start of the hour `now` falls in, in ms. */
+function hourStart(now: number): number {
+  return Math.floor(now / TIMESTAMP_REFRESH_MS) * TIMESTAMP_REFRESH_MS;
+}
+
+/**
+ * The timestamp version every CA process signs for snapshot `snapshotVersion` in the hour of
+ * `now`: the hour's number, then the snapshot version (mod 2^16) below it. Processes that agree
+ * on the snapshot (the database's targets version) sign the same version number, whichever of
+ * them a client asks and in whichever order, so no client sees a version go back (tuf-js refuses
+ * that as a rollback); it grows every hour and with every new snapshot.
+ */
+export function sharedTimestampVersion(snapshotVersion: number, now: number): number {
+  return (hourStart(now) / TIMESTAMP_REFRESH_MS) * 65_536 + (snapshotVersion % 65_536);
 }
 
 function sha256Hex(bytes: Buffer): string {

@@ -31,7 +31,8 @@ root signs the next DIR/roots/N.root.json (before the current one expires, or to
 --root-key is the root key it lists and signs with; when the root key changes, the old one signs
 too (--previous-root-key), as clients require. --days is the validity (default 365).
 
-Clients start from a root.json they trust (DIR/roots/1.root.json, or GET /tuf/root.json):
+Clients start from a root.json handed to them out of band (DIR/roots/1.root.json, shipped with
+their configuration; never fetched from the server it is meant to check):
   sigstore.verify(bundle, data, { tufMirrorURL: 'https://ca.example/tuf', tufRootPath: 'root.json' })
   cosign initialize --mirror https://ca.example/tuf --root root.json
 
