@@ -154,4 +154,49 @@ describe('signet verify --key, sha256: digests and trust-root checks (built CLI)
       `signet: ${root} is not a usable trusted root: tlogs[0].publicKey.validFor has no start (${tlog.baseUrl})`,
     );
   });
+
+  it('anchors the trusted root in a TUF root the user holds (--tuf-root), never in a bare fetch (M9)', async () => {
+    // Handed out out of band: here the test is the administrator who copies it.
+    const root = file(
+      'root.json',
+      await (await fetch(`${cli.stack.caUrl}/tuf/1.root.json`)).text(),
+    );
+    const run = await verify(
+      cli.artifact,
+      keyBundle,
+      '--key',
+      keyFile,
+      '--tuf-root',
+      root,
+      '--json',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain('trusting the one it serves now');
+    expect(JSON.parse(run.stdout)).toMatchObject({ verified: true });
+    // The same file through SIGNET_TUF_ROOT, for `signet trust-root` too.
+    const fetched = await signet(['trust-root'], { SIGNET_TUF_ROOT: root });
+    expect(fetched.code).toBe(0);
+    const served = (await (await fetch(`${cli.stack.caUrl}/api/v1/trustedRoot`)).json()) as object;
+    // The same content (protobuf JSON leaves out the empty timestampAuthorities).
+    expect(JSON.parse(fetched.stdout)).toEqual({ ...served, timestampAuthorities: undefined });
+  });
+
+  it('refuses (exit 1) a TUF repository that another root does not sign', async () => {
+    const other = join(cli.dir, 'other-tuf');
+    expect((await signet(['tuf', 'init', '--out', other])).code).toBe(0);
+    const run = await verify(
+      cli.artifact,
+      keyBundle,
+      '--key',
+      keyFile,
+      '--tuf-root',
+      join(other, 'roots', '1.root.json'),
+      '--json',
+    );
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ code: 'TUF_ERROR' });
+    expect(run.stderr).toContain(
+      `the trusted root could not be had through TUF from ${cli.stack.caUrl}/tuf`,
+    );
+  });
 });

@@ -35,6 +35,9 @@ Usage:
 Instance: --ca-url/--log-url, else SIGNET_CA_URL/SIGNET_LOG_URL, else http://127.0.0.1:5555
 and http://127.0.0.1:3000. Plain http only to loopback hosts, unless --insecure-http (which
 never covers sending the identity token).
+Trust (verify, log, trust-root): --trusted-root FILE or SIGNET_TRUSTED_ROOT (pinned), else
+--tuf-root ROOT.json or SIGNET_TUF_ROOT (the CA's /tuf, checked from that root), else the CA's
+trusted root, trusted on first use and cached.
 Identity token (sign, attest): --identity-token, SIGSTORE_ID_TOKEN (also GitLab CI id_tokens),
 GitHub Actions (permissions: id-token: write), --identity-token-file, in that order.
 Status lines go to stderr; --json prints a machine-readable result on stdout.

@@ -17,6 +17,7 @@ export const instanceOptions = {
   'ca-url': { type: 'string' },
   'log-url': { type: 'string' },
   'insecure-http': { type: 'boolean' },
+  'tuf-root': { type: 'string' },
 } as const;
 
 /** What {@link resolveInstance} reads from the parsed options. */
@@ -24,12 +25,18 @@ export interface InstanceValues {
   'ca-url'?: string;
   'log-url'?: string;
   'insecure-http'?: boolean;
+  'tuf-root'?: string;
 }
 
 /** Where the CA and the log of the instance are. */
 export interface Instance {
   caUrl: string;
   logUrl: string;
+  /**
+   * The TUF root (`root.json`, handed out out of band) that anchors the trusted root fetched from
+   * the CA's `/tuf` (`--tuf-root`, else `SIGNET_TUF_ROOT`).
+   */
+  tufRoot?: string;
 }
 
 /**
@@ -51,6 +58,7 @@ export function resolveInstance(values: InstanceValues, env: NodeJS.ProcessEnv):
       values['log-url'] ?? nonEmpty(env.SIGNET_LOG_URL) ?? DEFAULT_LOG_URL,
       insecure,
     ),
+    tufRoot: values['tuf-root'] ?? nonEmpty(env.SIGNET_TUF_ROOT),
   };
 }
 

@@ -24,7 +24,7 @@ export async function optionalTrustedRoot(
   noVerify = false,
 ): Promise<LoadedTrustedRoot | undefined> {
   try {
-    return await loadTrustedRoot(ctx, instance.caUrl, file);
+    return await loadTrustedRoot(ctx, instance.caUrl, file, instance.tufRoot);
   } catch (err) {
     // A root that differs from the cached one is an attack until shown otherwise, not an outage.
     if (err instanceof CliError && err.exitCode === ExitCode.verificationFailed) throw err;

@@ -60,7 +60,12 @@ export async function logProof(argv: string[], ctx: CliContext): Promise<number>
       ? undefined
       : parseCount('--last-size', values['last-size'], 1n);
   const instance = resolveInstance(values, ctx.env);
-  const { root } = await loadTrustedRoot(ctx, instance.caUrl, values['trusted-root']);
+  const { root } = await loadTrustedRoot(
+    ctx,
+    instance.caUrl,
+    values['trusted-root'],
+    instance.tufRoot,
+  );
   const tree = selectTree(await getLogInfo(ctx, instance.logUrl), values['tree-id']);
   const latest = openSignedCheckpoint(tree.signedTreeHead, root, "the log's checkpoint");
   ctx.status(`signed checkpoint verified: size ${latest.treeSize}, root ${hex(latest.rootHash)}`);

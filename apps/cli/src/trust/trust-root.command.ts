@@ -3,7 +3,7 @@
 import type { CliContext } from '../cli/context';
 import { writeOutput } from '../cli/files';
 import { commonOptions, instanceOptions, parseCommand, resolveInstance } from '../cli/options';
-import { fetchTrustedRoot, trustedRootCachePath } from './trusted-root';
+import { fetchTrustedRoot, tufTrustedRoot, trustedRootCachePath } from './trusted-root';
 
 export const trustRootHelp = `signet trust-root: fetch the instance's trusted root
 
@@ -40,8 +40,11 @@ export async function trustRoot(argv: string[], ctx: CliContext): Promise<number
     ctx.print(trustRootHelp.trimEnd());
     return 0;
   }
-  const { caUrl } = resolveInstance(values, ctx.env);
-  const { json, root } = await fetchTrustedRoot(ctx, caUrl, { replace: values.replace === true });
+  const { caUrl, tufRoot } = resolveInstance(values, ctx.env);
+  const { json, root } =
+    tufRoot === undefined
+      ? await fetchTrustedRoot(ctx, caUrl, { replace: values.replace === true })
+      : await tufTrustedRoot(ctx, caUrl, tufRoot);
   const counts = `${root.certificateAuthorities.length} CA chain(s), ${root.tlogs.length} log key(s), ${root.ctlogs.length} CT log key(s)`;
   const out = values.out;
   if (out === undefined) {

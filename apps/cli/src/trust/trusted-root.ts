@@ -1,7 +1,9 @@
 /* The instance's trusted root (Sigstore TrustedRoot JSON): from a file, from the CA, or from the
    cache of the last one fetched. */
+import { getTrustedRoot } from '@sigstore/tuf';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type TimeRange, TrustedRoot } from '@sigstore/protobuf-specs';
@@ -128,14 +130,17 @@ export async function fetchTrustedRoot(
 
 /**
  * The trusted root to verify with: `file`, else `SIGNET_TRUSTED_ROOT`, if given (a pinned root,
- * offline); else from the CA, checked against the cache (see {@link fetchTrustedRoot}); else,
- * when the CA cannot be reached, the cached copy of the last fetch (with a warning). Throws
- * exit 4 when the CA is unreachable and nothing is cached.
+ * offline); else, with a TUF root (`tufRoot`), the `trusted_root.json` target of the CA's TUF
+ * repository, checked from that root by `@sigstore/tuf` (M9: trust anchored in what the user
+ * holds, key rotations followed through signed metadata); else from the CA, checked against the
+ * cache (see {@link fetchTrustedRoot}); else, when the CA cannot be reached, the cached copy of
+ * the last fetch (with a warning). Throws exit 4 when the CA is unreachable and nothing is cached.
  */
 export async function loadTrustedRoot(
   ctx: CliContext,
   caUrl: string,
   flag?: string,
+  tufRoot?: string,
 ): Promise<LoadedTrustedRoot> {
   const file = flag ?? (ctx.env.SIGNET_TRUSTED_ROOT || undefined);
   if (file !== undefined) {
@@ -146,6 +151,7 @@ export async function loadTrustedRoot(
       source: file,
     };
   }
+  if (tufRoot !== undefined) return tufTrustedRoot(ctx, caUrl, tufRoot);
   try {
     return await fetchTrustedRoot(ctx, caUrl);
   } catch (err) {
@@ -164,4 +170,45 @@ export async function loadTrustedRoot(
       source: cache,
     };
   }
+}
+
+/**
+ * The CA's `trusted_root.json` through its TUF repository (`<ca>/tuf`), starting from `rootPath`
+ * and caching the verified metadata beside the trusted-root cache. Any failure of the TUF checks
+ * (a signature, a threshold, a rollback, an expiry, a target hash) is a failed verification.
+ */
+export async function tufTrustedRoot(
+  ctx: CliContext,
+  caUrl: string,
+  rootPath: string,
+): Promise<LoadedTrustedRoot> {
+  const mirrorURL = `${caUrl}/tuf`;
+  let json: unknown;
+  try {
+    // One metadata cache per anchor: @sigstore/tuf reads rootPath only to seed an empty cache, so
+    // a cache shared between roots would keep trusting the first one given.
+    const anchor = createHash('sha256')
+      .update(await readFile(rootPath))
+      .digest('hex')
+      .slice(0, 16);
+    const root = await getTrustedRoot({
+      mirrorURL,
+      rootPath,
+      cachePath: join(dirname(trustedRootCachePath(ctx.env, caUrl)), 'tuf', anchor),
+      retry: false,
+      timeout: 10_000,
+    });
+    json = TrustedRoot.toJSON(root);
+  } catch (err) {
+    throw verificationFailed(
+      `the trusted root could not be had through TUF from ${mirrorURL} with root ${rootPath}: ${(err as Error).message}`,
+      'TUF_ERROR',
+      err,
+    );
+  }
+  return {
+    json: json as Record<string, unknown>,
+    root: parseTrustedRoot(json, `${mirrorURL} (TUF)`),
+    source: mirrorURL,
+  };
 }

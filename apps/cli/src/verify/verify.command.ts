@@ -100,8 +100,8 @@ export async function verify(argv: string[], ctx: CliContext): Promise<number> {
   const artifact = describeArtifact(input);
   const bundlePath = values.bundle ?? `${artifact}.sigstore.json`;
   const bundle = parseBundle(await readJsonInput(bundlePath, 'bundle'), bundlePath);
-  const { caUrl } = resolveInstance(values, ctx.env);
-  const trusted = await loadTrustedRoot(ctx, caUrl, values['trusted-root']);
+  const { caUrl, tufRoot } = resolveInstance(values, ctx.env);
+  const trusted = await loadTrustedRoot(ctx, caUrl, values['trusted-root'], tufRoot);
   ctx.status(`verifying ${artifact} (sha256 ${input.sha256}) with ${bundlePath}`);
 
   checkVerificationMaterial(bundle, signerPolicy);
