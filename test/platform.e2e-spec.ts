@@ -5,7 +5,7 @@ import { CaModule } from '../apps/ca/src/app.module';
 import { TransparencyLogModule } from '../apps/transparency-log/src/app.module';
 import { bootApp, testConfig } from './support/apps';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import type { SignetConfig } from '@app/platform';
+import { HealthRegistry, type SignetConfig } from '@app/platform';
 
 const apps: Array<[string, (c: SignetConfig) => DynamicModule]> = [
   ['ca', (c) => CaModule.forRoot(c)],
@@ -48,6 +48,28 @@ describe.each(apps)('%s platform endpoints', (name, moduleFor) => {
       .set('X-Forwarded-For', '203.0.113.9');
     expect(res.status).toBe(404);
     expect(res.text).not.toContain('http_requests_total');
+  });
+
+  it("GET /healthz adds the app's own checks: warnings shown, failures a 503 (L4, L5d)", async () => {
+    const registry = app.get(HealthRegistry);
+    registry.register(() => ({
+      warning: 'TUF root version 1 expires at 2026-12-12T00:00:00.000Z',
+    }));
+    const warned = await request(app.getHttpServer()).get('/healthz');
+    expect(warned.status).toBe(200);
+    expect(warned.body).toEqual({
+      status: 'ok',
+      warnings: ['TUF root version 1 expires at 2026-12-12T00:00:00.000Z'],
+    });
+    registry.register(() => ({
+      failure: 'CA certificate CN=x expired at 2026-12-01T00:00:00.000Z',
+    }));
+    const failed = await request(app.getHttpServer()).get('/healthz');
+    expect(failed.status).toBe(503);
+    expect(failed.body).toMatchObject({
+      status: 'unavailable',
+      reason: 'CA certificate CN=x expired at 2026-12-01T00:00:00.000Z',
+    });
   });
 
   it('GET /healthz answers 503 when the database is gone, without its error text', async () => {

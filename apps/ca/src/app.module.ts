@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { PlatformModule, type SignetConfig } from '@app/platform';
 import { migrations } from '@app/migrations';
 import { caEntities } from '@app/schema';
+import { CaHealthChecks } from './health/ca-health';
 import { caErrorFilter } from './http/ca-error.filter';
 import { CA_FILE_SETTINGS, parseCaFileSettings } from './config/ca.config';
 import { OidcVerifier } from './identity';
@@ -62,6 +63,7 @@ export class CaModule {
         TufTargetsVersionRepository,
         TufRepositoryService,
         IssuanceService,
+        CaHealthChecks,
         { provide: APP_FILTER, useValue: caErrorFilter(CA_BODY_LIMIT) },
       ],
     };

@@ -12,4 +12,5 @@ export * from './platform.module';
 export * from './keys/key-ref';
 export * from './keys/open-configured-signer';
 export * from './http/error.filter';
+export * from './health/health-registry';
 export * from './process/workers';

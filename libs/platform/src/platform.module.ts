@@ -6,6 +6,7 @@ import type { SignetConfig } from './config/config';
 import { SIGNET_CONFIG } from './config/config.token';
 import { dataSourceOptions, migrateOrCheck } from './database/data-source';
 import { HealthController } from './health/health.controller';
+import { HealthRegistry } from './health/health-registry';
 import { loggingParams } from './logging/logging';
 import { HttpMetrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -63,9 +64,10 @@ export class PlatformModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: SIGNET_CONFIG, useValue: config },
+        HealthRegistry,
         { provide: HttpMetrics, useValue: new HttpMetrics(options.appName) },
       ],
-      exports: [SIGNET_CONFIG, HttpMetrics],
+      exports: [SIGNET_CONFIG, HttpMetrics, HealthRegistry],
     };
   }
 }
