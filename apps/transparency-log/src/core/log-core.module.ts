@@ -6,15 +6,13 @@ import { ProofsService } from './proofs.service';
 import { TreeRegistry } from './tree-registry.service';
 import { TreeRepository } from './tree.repository';
 import { TREE_SIGNINGS, type TreeSignings } from './tree-signing';
-import { WriteQueue } from './write-queue';
 import { CaCertificateRepository } from './trust/ca-certificate.repository';
 import { InstanceCas } from './trust/instance-cas';
 import { WritePolicy } from './trust/write-policy';
 
 /**
- * The log itself, knowing no HTTP API: the tree registry with its integrator and sequencers
- * (entered through the bounded WriteQueue),
- * proofs from stored tiles, the repositories, and the trust module (the instance's CA
+ * The log itself, knowing no HTTP API: the tree registry with its integrator and bounded
+ * sequencers, proofs from stored tiles, the repositories, and the trust module (the instance's CA
  * certificates, one chain verifier, write authorization). Global, so that each personality's
  * module uses it without importing it. The composition root hands it what it opened and
  * parsed before Nest started: the tree signings (keys open) and the log's write settings.
@@ -35,13 +33,12 @@ export class LogCoreModule {
         EntryRepository,
         Integrator,
         TreeRegistry,
-        WriteQueue,
         ProofsService,
         CaCertificateRepository,
         InstanceCas,
         WritePolicy,
       ],
-      exports: [TreeRegistry, WriteQueue, ProofsService, EntryRepository, InstanceCas, WritePolicy],
+      exports: [TreeRegistry, ProofsService, EntryRepository, InstanceCas, WritePolicy],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { LogError } from '../errors';
 import { Sequencer } from './sequencer';
 
 /** Settles every submission of `items` in one batch; returns each outcome and the batches tried. */
@@ -52,5 +53,53 @@ describe(Sequencer.name, () => {
       ['a', 'b'],
       ['c', 'd'],
     ]);
+  });
+});
+
+describe('Sequencer bound', () => {
+  it('refuses, as UNAVAILABLE with Retry-After, an entry beyond the bound, until one is done', async () => {
+    const pending: Array<(r: string[]) => void> = [];
+    const full = (n: number) =>
+      new LogError(
+        'UNAVAILABLE',
+        `the log has ${n} entries waiting to be integrated (LOG_QUEUE_MAX_ENTRIES); retry later`,
+        undefined,
+        { retryAfterSeconds: 1 },
+      );
+    // One batch per entry, each settled when the test says so.
+    const sequencer = () =>
+      new Sequencer<string, string>(
+        () => new Promise<string[]>((resolve) => pending.push(resolve)),
+        1,
+        0,
+        { maxWaiting: 2, full },
+      );
+    const artifact = sequencer();
+    const first = artifact.submit('a');
+    const second = artifact.submit('b');
+    let refused: unknown;
+    try {
+      await artifact.submit('c');
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(LogError);
+    expect(refused).toMatchObject({
+      code: 'UNAVAILABLE',
+      retryAfterSeconds: 1,
+      message:
+        'the log has 2 entries waiting to be integrated (LOG_QUEUE_MAX_ENTRIES); retry later',
+    });
+    // Another purpose has its own sequencer, and so its own bound.
+    void sequencer().submit('x');
+    await new Promise((r) => setTimeout(r, 5));
+    pending[0]!(['a']);
+    await first;
+    const third = artifact.submit('d');
+    while (pending.length < 3) await new Promise((r) => setTimeout(r, 5));
+    pending[2]!(['b']);
+    while (pending.length < 4) await new Promise((r) => setTimeout(r, 5));
+    pending[3]!(['d']);
+    await expect(Promise.all([second, third])).resolves.toEqual(['b', 'd']);
   });
 });

@@ -14,19 +14,34 @@ export class Sequencer<T, R> {
   private pending: Array<Submission<T, R>> = [];
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  /** Submissions not settled yet: waiting, or in the batch being integrated. */
+  private unsettled = 0;
 
   constructor(
     private readonly integrate: (items: T[]) => Promise<R[]>,
     private readonly maxSize: number,
     private readonly maxWaitMs: number,
+    /**
+     * At most `maxWaiting` submissions unsettled at once (each holds its item in memory); past
+     * it, `submit` rejects with `full(unsettled)` instead of growing the queue.
+     */
+    private readonly bound: { maxWaiting: number; full: (unsettled: number) => Error } = {
+      maxWaiting: Number.POSITIVE_INFINITY,
+      full: (n) => new Error(`${n} submissions are waiting`),
+    },
   ) {}
 
   submit(item: T): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
+    if (this.unsettled >= this.bound.maxWaiting) {
+      return Promise.reject(this.bound.full(this.unsettled));
+    }
+    this.unsettled++;
+    const submitted = new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       if (this.pending.length >= this.maxSize) this.schedule(0);
       else this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
     });
+    return submitted.finally(() => void this.unsettled--);
   }
 
   private schedule(delayMs: number): void {

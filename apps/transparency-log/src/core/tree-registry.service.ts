@@ -65,7 +65,11 @@ export class TreeRegistry implements OnModuleInit, OnModuleDestroy {
     return this.log(purpose).signing.signer;
   }
 
-  /** Queues an entry for the active tree of `purpose`; resolves once its batch is committed. */
+  /**
+   * Queues an entry for the active tree of `purpose`; resolves once its batch is committed.
+   * Rejects with `UNAVAILABLE` (retry after a second) when `LOG_QUEUE_MAX_ENTRIES` entries of
+   * `purpose` are already waiting in this process.
+   */
   append(entry: PreparedEntry, purpose: TreePurpose): Promise<Integrated> {
     return this.log(purpose).sequencer.submit(entry);
   }
@@ -93,7 +97,7 @@ export class TreeRegistry implements OnModuleInit, OnModuleDestroy {
 
   private async open(purpose: TreePurpose, signing: TreeSigning): Promise<void> {
     const tree = await this.ensureActiveTree(purpose, signing);
-    const { batchMaxSize, batchMaxWaitMs } = this.config.log;
+    const { batchMaxSize, batchMaxWaitMs, queueMaxEntries } = this.config.log;
     const sequencer = new Sequencer<PreparedEntry, Integrated>(
       (batch) => {
         const log = this.log(purpose);
@@ -101,6 +105,18 @@ export class TreeRegistry implements OnModuleInit, OnModuleDestroy {
       },
       batchMaxSize,
       batchMaxWaitMs,
+      {
+        // Each waiting entry holds its body: past the bound, 503 rather than unbounded memory
+        // while a slow database or a burst of writers keeps the sequencer behind.
+        maxWaiting: queueMaxEntries,
+        full: (waiting) =>
+          new LogError(
+            'UNAVAILABLE',
+            `the log has ${waiting} entries waiting to be integrated (LOG_QUEUE_MAX_ENTRIES); retry later`,
+            undefined,
+            { retryAfterSeconds: 1 },
+          ),
+      },
     );
     this.logs.set(purpose, { signing, tree, sequencer });
   }

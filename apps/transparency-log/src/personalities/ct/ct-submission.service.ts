@@ -13,7 +13,6 @@ import {
 import { EntryRepository } from '../../core/entry.repository';
 import { TreeRegistry } from '../../core/tree-registry.service';
 import { InstanceCas } from '../../core/trust/instance-cas';
-import { WriteQueue } from '../../core/write-queue';
 import { type CtSubmission, parseChainRequest, verifySubmittedChain } from './ct-chain';
 import { decodeTileLeaf, encodeTileLeaf } from './ct-entry';
 import { CtError } from './ct.errors';
@@ -41,7 +40,6 @@ export interface AddChainResponse {
 export class CtSubmissionService {
   constructor(
     private readonly trees: TreeRegistry,
-    private readonly writes: WriteQueue,
     private readonly entryRows: EntryRepository,
     private readonly cas: InstanceCas,
   ) {}
@@ -76,7 +74,7 @@ export class CtSubmissionService {
         `the entry would take ${stored.length} bytes; certificates this large are not accepted (at most ${MAX_ENTRY_SIZE})`,
       );
     }
-    await this.writes.append(
+    await this.trees.append(
       {
         body: stored,
         leafHash: Buffer.from(hashLeaf(merkleLeaf)),

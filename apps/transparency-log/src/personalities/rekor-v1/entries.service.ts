@@ -5,7 +5,6 @@ import { ProofsService } from '../../core/proofs.service';
 import type { LogTree } from '@app/schema';
 import { TreeRegistry } from '../../core/tree-registry.service';
 import { WritePolicy } from '../../core/trust/write-policy';
-import { WriteQueue } from '../../core/write-queue';
 import { LogError } from '../../errors';
 import { EntryError, parseProposedEntry, type ParsedEntry } from './kinds';
 import { entryUuid, type LogEntryBody, logEntryView } from './log-entry.view';
@@ -30,7 +29,6 @@ function checkEntrySize(length: number): void {
 export class EntriesService {
   constructor(
     private readonly trees: TreeRegistry,
-    private readonly writes: WriteQueue,
     private readonly proofs: ProofsService,
     private readonly entryRows: EntryRepository,
     private readonly policy: WritePolicy,
@@ -49,7 +47,7 @@ export class EntriesService {
     checkEntrySize(canonical.body.length);
     const tree = this.trees.activeOf('artifact');
     const leafHash = Buffer.from(hashLeaf(canonical.body));
-    const result = await this.writes.append(
+    const result = await this.trees.append(
       {
         body: canonical.body,
         leafHash,
