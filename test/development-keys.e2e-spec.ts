@@ -12,17 +12,36 @@ describe('development keys outside development', () => {
   const base = { DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none', LOG_LEVEL: 'silent' };
 
   it.each([
-    ['the transparency log', 'apps/transparency-log/src/main.js', ['LOG_KEY', 'CT_LOG_KEY']],
-    ['the CA', 'apps/ca/src/main.js', ['CA_KEY', 'CA_TUF_KEY']],
-  ])('%s refuses to start with NODE_ENV=production and no keys (exit 2)', async (_, main, keys) => {
-    const run = await runBuilt(main, [], { ...base, NODE_ENV: 'production' }, tempDir('dev-keys'));
-    expect(run.code).toBe(2);
-    for (const key of keys) {
-      expect(run.stderr).toContain(
-        `${key}: required (NODE_ENV is production, so no development key stands in for it; set SIGNET_DEVELOPMENT_KEYS=true only on a machine of your own)`,
+    [
+      'the transparency log',
+      'apps/transparency-log/src/main.js',
+      ['LOG_KEY', 'CT_LOG_KEY'],
+      "LOG_CA_ROOTS: required (NODE_ENV is production, so the CA's recorded root certificates are not trusted from the database alone;",
+    ],
+    [
+      'the CA',
+      'apps/ca/src/main.js',
+      ['CA_KEY', 'CA_TUF_KEY'],
+      "CA_LOG_PUBLIC_KEYS: required (NODE_ENV is production, so the log's tree keys are not trusted from the database alone;",
+    ],
+  ])(
+    '%s refuses to start with NODE_ENV=production and no keys or pins (exit 2)',
+    async (_, main, keys, pin) => {
+      const run = await runBuilt(
+        main,
+        [],
+        { ...base, NODE_ENV: 'production' },
+        tempDir('dev-keys'),
       );
-    }
-  });
+      expect(run.code).toBe(2);
+      for (const key of keys) {
+        expect(run.stderr).toContain(
+          `${key}: required (NODE_ENV is production, so no development key stands in for it; set SIGNET_DEVELOPMENT_KEYS=true only on a machine of your own)`,
+        );
+      }
+      expect(run.stderr).toContain(pin);
+    },
+  );
 
   it('refuses them when listening beyond loopback, even outside production', async () => {
     const run = await runBuilt(

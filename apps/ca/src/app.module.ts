@@ -17,6 +17,7 @@ import { CaChainService } from './authority/ca-chain.service';
 import { CA_KEYS, openCaKeys } from './authority/ca-keys';
 import { TrustedRootController } from './trust/trusted-root.controller';
 import { LogTreesRepository } from './trust/log-trees.repository';
+import { LOG_KEY_PINS, LogTrees, readLogKeyPins } from './trust/log-trees';
 import { TrustedRootService } from './trust/trusted-root.service';
 import { TufController } from './tuf/tuf.controller';
 import { TUF_KEYS, openTufKeys } from './tuf/tuf-keys';
@@ -32,6 +33,7 @@ export class CaModule {
   static forRoot(config: SignetConfig): DynamicModule {
     // Every SIGNET_CONFIG section, parsed before Nest builds anything: one error naming each field.
     const settings = parseCaFileSettings(config);
+    const logKeyPins = readLogKeyPins(config);
     return {
       module: CaModule,
       imports: [
@@ -58,6 +60,8 @@ export class CaModule {
         RateLimitRepository,
         CtClient,
         LogTreesRepository,
+        { provide: LOG_KEY_PINS, useValue: logKeyPins },
+        LogTrees,
         TrustedRootService,
         { provide: TUF_KEYS, useFactory: () => openTufKeys(config) },
         TufTargetsVersionRepository,

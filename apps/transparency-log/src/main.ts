@@ -16,7 +16,11 @@ async function main(config: SignetConfig): Promise<void> {
 }
 
 // Checked once, in the primary, so that a mistake is reported once.
-const config = configOrExit({ requireDatabase: true, keys: ['LOG_KEY', 'CT_LOG_KEY'] });
+const config = configOrExit({
+  requireDatabase: true,
+  keys: ['LOG_KEY', 'CT_LOG_KEY'],
+  pins: ['LOG_CA_ROOTS'],
+});
 // LOG_WORKERS processes share the port; each batch still takes the tree head FOR UPDATE, so the
 // tree has one writer at a time (test/log-concurrency runs three processes on one database).
 runWorkers(config.log.workers, 'log', () => main(config));

@@ -8,7 +8,7 @@ import { PolicyService } from '../policy';
 import { parseClientKey, verifyProofOfPossession } from './client-key';
 import { parseCsr } from './csr';
 import { CtClient } from './ct-client';
-import { LogTreesRepository } from '../trust/log-trees.repository';
+import { LogTrees } from '../trust/log-trees';
 import { IssuanceRepository } from './issuance.repository';
 import { leafValidity } from './leaf-validity';
 import { CtLogKeys } from './sct-check';
@@ -40,7 +40,7 @@ export class IssuanceService {
     private readonly ca: CaChainService,
     private readonly issuances: IssuanceRepository,
     private readonly ct: CtClient,
-    logTrees: LogTreesRepository,
+    logTrees: LogTrees,
     rateLimits: RateLimitRepository,
     @Inject(SIGNET_CONFIG) config: SignetConfig,
   ) {

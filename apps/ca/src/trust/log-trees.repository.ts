@@ -11,11 +11,4 @@ export class LogTreesRepository {
   all(): Promise<PublishedLogTree[]> {
     return readPublishedLogTrees(this.dataSource);
   }
-
-  /** The keys of the CT trees that take entries now (not frozen): who may sign the SCTs the CA embeds. */
-  async currentCtKeys(): Promise<Buffer[]> {
-    return (await this.all())
-      .filter((t) => t.purpose === 'ct' && t.frozenAt === null)
-      .map((t) => t.publicKey);
-  }
 }

@@ -5,7 +5,7 @@ import type { PublishedLogTree } from '@app/schema';
 import type { ParsedCertificate } from '@app/signing';
 import { OidcVerifier } from '../identity';
 import { CaChainService } from '../authority/ca-chain.service';
-import { LogTreesRepository } from './log-trees.repository';
+import { LogTrees } from './log-trees';
 
 /** Sigstore's media types (protobuf-specs `TrustedRoot` 0.1, `SigningConfig` 0.2). */
 export const TRUSTED_ROOT_MEDIA_TYPE = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1';
@@ -24,7 +24,7 @@ interface ValidFor {
 export class TrustedRootService {
   constructor(
     @Inject(SIGNET_CONFIG) private readonly config: SignetConfig,
-    private readonly logTrees: LogTreesRepository,
+    private readonly logTrees: LogTrees,
     private readonly ca: CaChainService,
     private readonly verifier: OidcVerifier,
   ) {}

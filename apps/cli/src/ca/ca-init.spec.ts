@@ -27,6 +27,7 @@ describe('signet ca init', () => {
       `CA_KEY_PASSPHRASE_FILE=${join(dir, 'passphrase')}`,
       `CA_KEY=${join(dir, 'intermediate-key.pem')}`,
       `CA_CHAIN=${join(dir, 'chain.pem')}`,
+      `LOG_CA_ROOTS=${join(dir, 'root.pem')}`,
     ]);
     for (const file of ['root-key.pem', 'intermediate-key.pem', 'passphrase']) {
       expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
@@ -39,6 +40,7 @@ describe('signet ca init', () => {
     ).map((d) => parseCertificate(d));
     expect(root!.subjectName).toBe('O=Signet, CN=Acme CA root');
     verifyChain(intermediate!.der, [], [root!], new Date());
+    expect(certificatesFromPem(readFileSync(join(dir, 'root.pem'), 'utf8'))).toEqual([root!.der]);
     expect(intermediate!.basicConstraints).toEqual({ ca: true, pathLength: 0 });
     const signer = await FileSigner.load(join(dir, 'intermediate-key.pem'), {
       file: join(dir, 'passphrase'),

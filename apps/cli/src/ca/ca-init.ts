@@ -17,10 +17,10 @@ Usage:
   signet ca init --out DIR [--passphrase-file FILE] [--common-name NAME] [--organization ORG]
                  [--years N] [--pkcs11-module LIB --pkcs11-token LABEL --pkcs11-pin-file FILE]
 
-Writes DIR/chain.pem (intermediate, then root) and, for file keys, DIR/root-key.pem and
+Writes DIR/chain.pem (intermediate, then root), DIR/root.pem (the root alone) and, for file keys, DIR/root-key.pem and
 DIR/intermediate-key.pem (encrypted PKCS#8, AES-256-CBC, mode 0600). With --pkcs11-* the two
 ECDSA P-256 keys are generated inside the token (labels signet-ca-root, signet-ca-intermediate)
-and never leave it. Prints the CA_KEY and CA_CHAIN settings to use.
+and never leave it. Prints the CA_KEY and CA_CHAIN settings to use, and the log's LOG_CA_ROOTS.
 
 Examples:
   signet ca init --out /etc/signet/ca --passphrase-file /run/secrets/ca-passphrase
@@ -108,8 +108,10 @@ export async function caInit(argv: string[], out: (line: string) => void): Promi
   await writeFile(join(dir, 'chain.pem'), certificatesToPem([intermediateDer, rootDer]), {
     flag: 'wx',
   });
+  await writeFile(join(dir, 'root.pem'), certificatesToPem([rootDer]), { flag: 'wx' });
   out(`CA_KEY=${caKey}`);
   out(`CA_CHAIN=${join(dir, 'chain.pem')}`);
+  out(`LOG_CA_ROOTS=${join(dir, 'root.pem')}`);
   for (const s of [root, intermediate]) await s.close?.();
   return 0;
 }

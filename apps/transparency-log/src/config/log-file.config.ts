@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, type SignetConfig } from '@app/platform';
+import { ConfigError, missingPin, type SignetConfig } from '@app/platform';
+import { caCertificateFingerprint } from '@app/schema';
 import {
   certificatesFromPem,
   fingerprintOf,
@@ -19,6 +20,11 @@ export interface LogWriteSettings {
   readonly trustedCertificates: readonly ParsedCertificate[];
   /** `log.allowedPublicKeys`: SHA-256 fingerprints of the keys that may write without one. */
   readonly allowedKeyFingerprints: readonly string[];
+  /**
+   * LOG_CA_ROOTS: SHA-256 fingerprints of the instance CA's roots; a recorded root is trusted
+   * only when pinned here. Undefined (development): every recorded root.
+   */
+  readonly instanceCaRoots: ReadonlySet<string> | undefined;
 }
 
 const section = z
@@ -83,6 +89,44 @@ export function parseLogWriteSettings(config: SignetConfig): LogWriteSettings {
   const allowedKeyFingerprints = each('allowedPublicKeys', settings.allowedPublicKeysPem, (pem) => [
     fingerprintOf(parsePublicKey(pem)),
   ]);
+  const instanceCaRoots = readInstanceCaRoots(config, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { trustedCertificates, allowedKeyFingerprints };
+  return { trustedCertificates, allowedKeyFingerprints, instanceCaRoots };
+}
+
+/**
+ * LOG_CA_ROOTS, read: the fingerprints of the self-signed roots in the file. Unset, refused where
+ * development keys are (production); problems are pushed to `problems`, naming the variable.
+ */
+function readInstanceCaRoots(
+  config: SignetConfig,
+  problems: string[],
+): ReadonlySet<string> | undefined {
+  const file = config.log.caRootsFile;
+  if (file === undefined) {
+    const refusal = missingPin(config, 'LOG_CA_ROOTS');
+    if (refusal !== undefined) problems.push(refusal);
+    return undefined;
+  }
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch {
+    problems.push(`LOG_CA_ROOTS: ${file}: cannot read it`);
+    return undefined;
+  }
+  let roots: ParsedCertificate[];
+  try {
+    roots = certificatesFromPem(pem).map((der) => parseCertificate(der));
+  } catch (err) {
+    problems.push(`LOG_CA_ROOTS: ${file}: ${(err as Error).message}`);
+    return undefined;
+  }
+  const notRoot = roots.findIndex((c) => !Buffer.from(c.subject).equals(Buffer.from(c.issuer)));
+  if (notRoot >= 0) {
+    problems.push(
+      `LOG_CA_ROOTS: certificate ${notRoot + 1} of ${file} is not a root (its issuer is not its subject)`,
+    );
+  }
+  return new Set(roots.map((c) => caCertificateFingerprint(c.der)));
 }

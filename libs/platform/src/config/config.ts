@@ -75,6 +75,19 @@ export function developmentKeyRefusal(
   return `${variable}: required (${policy.reason}, so no development key stands in for it; set SIGNET_DEVELOPMENT_KEYS=true only on a machine of your own)`;
 }
 
+/**
+ * The one message for a trust pin that is unset where the database's rows may not stand in for
+ * it; undefined in development, where they may (with a warning at boot).
+ */
+export function unpinnedRefusal(
+  variable: string,
+  rows: string,
+  policy: DevelopmentKeys,
+): string | undefined {
+  if (policy.allowed) return undefined;
+  return `${variable}: required (${policy.reason}, so ${rows} are not trusted from the database alone; set SIGNET_DEVELOPMENT_KEYS=true only on a machine of your own)`;
+}
+
 /** Settings of the transparency log app. */
 export interface LogSettings {
   /** Its signing key; undefined means a development key under the data directory. */
@@ -93,6 +106,11 @@ export interface LogSettings {
   readonly workers: number;
   /** Bytes of hash tiles each log process keeps in memory (0: none). */
   readonly tileCacheBytes: number;
+  /**
+   * PEM file with the instance CA's root certificates: recorded CA certificates are trusted only
+   * on a path to one of them. Undefined: every recorded root (development only).
+   */
+  readonly caRootsFile: string | undefined;
 }
 
 /** Settings of the certificate authority app. */
@@ -111,13 +129,19 @@ export interface CaSettings {
   readonly tufRootDir: string | undefined;
   /** Where the CA submits precertificates (the log app's RFC 6962 CT API). */
   readonly logUrl: string;
+  /**
+   * PEM file with the public keys of the log's trees (artifact and CT, current and retired): the
+   * only `log_tree` rows the CA publishes and whose SCTs it embeds. Undefined: every row
+   * (development only).
+   */
+  readonly logPublicKeysFile: string | undefined;
   /** When true (default), a certificate is never issued without an SCT: an unreachable log is a 503. */
   readonly ctRequired: boolean;
   /** Certificates per identity per minute. */
   readonly rateLimitPerIdentity: number;
   /** Certificates per client address per minute. */
   readonly rateLimitPerClient: number;
-  /** Processes serving the CA's port (Node cluster); rate limits are per process. */
+  /** Processes serving the CA's port (Node cluster); rate limits are shared through Postgres. */
   readonly workers: number;
 }
 
@@ -194,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       maxBodyBytes: e.LOG_MAX_BODY_BYTES,
       workers: e.LOG_WORKERS,
       tileCacheBytes: e.LOG_TILE_CACHE_MB * 1024 * 1024,
+      caRootsFile: e.LOG_CA_ROOTS === undefined ? undefined : resolve(cwd, e.LOG_CA_ROOTS),
     },
     ca: {
       key: keyRef('CA_KEY', e.CA_KEY, e.CA_KEY_PASSPHRASE, e.CA_KEY_PASSPHRASE_FILE),
@@ -207,6 +232,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       ),
       tufRootDir: e.CA_TUF_ROOT_DIR === undefined ? undefined : resolve(cwd, e.CA_TUF_ROOT_DIR),
       logUrl: e.CA_LOG_URL ?? `http://127.0.0.1:${e.LOG_PORT}`,
+      logPublicKeysFile:
+        e.CA_LOG_PUBLIC_KEYS === undefined ? undefined : resolve(cwd, e.CA_LOG_PUBLIC_KEYS),
       ctRequired: e.CA_CT_REQUIRED === 'true',
       rateLimitPerIdentity: e.CA_RATE_LIMIT_PER_IDENTITY,
       rateLimitPerClient: e.CA_RATE_LIMIT_PER_CLIENT,

@@ -33,7 +33,7 @@ export type { LeafCertificate, LeafCertificateRequest } from './leaf';
 export { encodeName } from './names';
 export type { DistinguishedName } from './names';
 export { FulcioOid, X509Oid } from './oids';
-export { describeCertificate, parseCertificate } from './parse';
+export { describeCertificate, MAX_CERTIFICATE_BYTES, parseCertificate } from './parse';
 export type { CertificateInput, ParsedCertificate } from './parse';
 export { certificatesFromPem, certificatesToPem } from './pem';
 export { subjectAltNames } from './san';

@@ -54,13 +54,23 @@ export interface ParsedCertificate {
 }
 
 /**
+ * Largest certificate {@link parseCertificate} reads: code-signing certificates are 1-2 KiB, and
+ * the cap, with the parser's linear cost and the OID bounds, is what keeps the time spent on an
+ * untrusted certificate bounded (a few milliseconds) whatever its shape.
+ */
+export const MAX_CERTIFICATE_BYTES = 16 * 1024;
+
+/**
  * Parses one certificate given as DER bytes or as PEM text holding exactly one `CERTIFICATE`
  * block. Returns its decoded fields. Throws `INVALID_CERTIFICATE` (with the failing part named)
- * for malformed DER, a version other than 3 with extensions, mismatched signature algorithm
+ * for DER over {@link MAX_CERTIFICATE_BYTES}, malformed DER, a version other than 3 with extensions, mismatched signature algorithm
  * fields (RFC 5280 §4.1.1.2), an unusable public key or a malformed standard extension.
  */
 export function parseCertificate(pemOrDer: string | Uint8Array): ParsedCertificate {
   const der = typeof pemOrDer === 'string' ? singlePem(pemOrDer) : pemOrDer;
+  if (der.length > MAX_CERTIFICATE_BYTES) {
+    throw invalid(`certificate of ${der.length} bytes is larger than ${MAX_CERTIFICATE_BYTES}`);
+  }
   const parts = certificateParts(der);
   const fields = tbsFields(parts.tbsCertificate);
   if (!bytesEqual(parts.signatureAlgorithm, fields.signature)) {

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { parseCertificate } from '@app/signing';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { parseCertificate, type ParsedCertificate } from '@app/signing';
+import { LOG_WRITE_SETTINGS, type LogWriteSettings } from '../../config/log-file.config';
 import { caCertificateFingerprint, type InstanceCaCertificate } from '@app/schema';
 import { CaCertificateRepository } from './ca-certificate.repository';
 import { ChainVerifier } from './chain-verifier';
@@ -22,7 +23,21 @@ export class InstanceCas {
   private loadedAt = 0;
   private loading: Promise<ChainVerifier> | undefined;
 
-  constructor(private readonly rows: CaCertificateRepository) {}
+  private readonly logger = new Logger('InstanceCas');
+  private readonly reported = new Set<string>();
+  private readonly pinnedRoots: ReadonlySet<string> | undefined;
+
+  constructor(
+    private readonly rows: CaCertificateRepository,
+    @Inject(LOG_WRITE_SETTINGS) settings: LogWriteSettings,
+  ) {
+    this.pinnedRoots = settings.instanceCaRoots;
+    if (this.pinnedRoots === undefined) {
+      this.logger.warn(
+        'LOG_CA_ROOTS is unset: every root certificate recorded in ca_certificate is trusted as the database holds it (development only)',
+      );
+    }
+  }
 
   /** The chain verifier of the current set (re-read when older than a few seconds). */
   verifier(): Promise<ChainVerifier> {
@@ -59,12 +74,34 @@ export class InstanceCas {
     if (changed) {
       // A distrusted certificate is not in the verifier at all: no chain can run through it.
       this.snapshot = new ChainVerifier(
-        rows.filter((r) => !r.distrusted).map((r) => parseCertificate(new Uint8Array(r.der))),
+        rows
+          .filter((r) => !r.distrusted)
+          .map((r) => parseCertificate(new Uint8Array(r.der)))
+          .filter((c) => this.pinned(c)),
       );
       this.recorded = new Map(rows.map((r) => [caCertificateFingerprint(r.der), r.der]));
       this.rowsLoaded = rows;
     }
     this.loadedAt = Date.now();
     return this.snapshot;
+  }
+
+  /**
+   * Whether a recorded certificate may be in the verifier: intermediates always (a path must still
+   * end at a root), roots only when LOG_CA_ROOTS pins them. An unpinned root (which only a
+   * database write outside the CA's key custody can have put there) is reported once.
+   */
+  private pinned(certificate: ParsedCertificate): boolean {
+    if (this.pinnedRoots === undefined) return true;
+    if (!Buffer.from(certificate.subject).equals(Buffer.from(certificate.issuer))) return true;
+    const fingerprint = caCertificateFingerprint(certificate.der);
+    if (this.pinnedRoots.has(fingerprint)) return true;
+    if (!this.reported.has(fingerprint)) {
+      this.reported.add(fingerprint);
+      this.logger.error(
+        `ca_certificate holds a root ${fingerprint} that is not in LOG_CA_ROOTS: chains to it are refused`,
+      );
+    }
+    return false;
   }
 }

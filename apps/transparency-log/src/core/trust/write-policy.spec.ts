@@ -35,13 +35,12 @@ describe(WritePolicy.name, () => {
     pki = await testPki({ now: NOW });
     // A configured CA (log.trustedCertificates), e.g. an enterprise CA that also issues TLS leaves.
     const none = { all: () => Promise.resolve([]) } as unknown as CaCertificateRepository;
-    policy = new WritePolicy(
-      {
-        trustedCertificates: [parseCertificate(pki.root), parseCertificate(pki.intermediate)],
-        allowedKeyFingerprints: [],
-      },
-      new InstanceCas(none),
-    );
+    const settings = {
+      trustedCertificates: [parseCertificate(pki.root), parseCertificate(pki.intermediate)],
+      allowedKeyFingerprints: [],
+      instanceCaRoots: undefined,
+    };
+    policy = new WritePolicy(settings, new InstanceCas(none, settings));
   });
 
   it('accepts a code-signing leaf of a trusted CA', async () => {

@@ -38,8 +38,13 @@ describe('distrusting a CA certificate', () => {
     }
     // The log reads as its own role, as in production.
     dataSource = await openLogDataSource(await db.appUrl('signet_log'), 'signet-test-distrust');
-    cas = new InstanceCas(new CaCertificateRepository(dataSource));
-    policy = new WritePolicy({ trustedCertificates: [], allowedKeyFingerprints: [] }, cas);
+    const settings = {
+      trustedCertificates: [],
+      allowedKeyFingerprints: [],
+      instanceCaRoots: undefined,
+    };
+    cas = new InstanceCas(new CaCertificateRepository(dataSource), settings);
+    policy = new WritePolicy(settings, cas);
   });
   afterAll(async () => {
     await dataSource.destroy();
