@@ -1,16 +1,18 @@
-/* Applies migrations (`npm run db:migrate`) or checks that entities and migrations agree
-   (`npm run db:check`). Uses DATABASE_URL, or the embedded Postgres under SIGNET_DATA_DIR. */
+/* Applies migrations (`npm run db:migrate`), checks that entities and migrations agree
+   (`npm run db:check`), or audits stored data (`npm run db:audit`: entries too large for C2SP
+   entry bundles). Uses DATABASE_URL, or the embedded Postgres under SIGNET_DATA_DIR. */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { configOrExit, dataSourceOptions, runMigrations, schemaDrift } from '@app/platform';
 import { startEmbeddedPostgres } from '@app/devkit';
-import { caEntities, logEntities } from '@app/schema';
+import { MAX_ENTRY_SIZE } from '@app/merkle';
+import { caEntities, logEntities, oversizedEntries } from '@app/schema';
 import { migrations } from '@app/migrations';
 
 async function main(command: string | undefined): Promise<number> {
-  if (command !== 'migrate' && command !== 'check') {
-    process.stderr.write('usage: db.js migrate|check\n');
+  if (command !== 'migrate' && command !== 'check' && command !== 'audit') {
+    process.stderr.write('usage: db.js migrate|check|audit\n');
     return 2;
   }
   const config = configOrExit();
@@ -24,7 +26,11 @@ async function main(command: string | undefined): Promise<number> {
       : undefined;
   const url = config.databaseUrl ?? embedded!.url;
   try {
-    return command === 'migrate' ? await migrate(url) : await check(url);
+    return command === 'migrate'
+      ? await migrate(url)
+      : command === 'check'
+        ? await check(url)
+        : await audit(url);
   } finally {
     await embedded?.stop();
   }
@@ -70,6 +76,27 @@ async function check(url: string): Promise<number> {
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
     await admin.end();
+  }
+}
+
+/** Lists every stored entry too large for a C2SP entry bundle; exit 1 when there is one. */
+async function audit(url: string): Promise<number> {
+  const ds = await open(url);
+  try {
+    const found = await oversizedEntries(ds, MAX_ENTRY_SIZE);
+    for (const e of found) {
+      process.stderr.write(
+        `tree ${e.treeId} entry ${e.leafIndex}: canonical body of ${e.bytes} bytes, over the ${MAX_ENTRY_SIZE} a C2SP entry bundle holds (its tile/entries cannot be served)\n`,
+      );
+    }
+    process.stdout.write(
+      found.length === 0
+        ? `every stored entry fits a C2SP entry bundle (at most ${MAX_ENTRY_SIZE} bytes)\n`
+        : `${found.length} stored entries are too large for a C2SP entry bundle\n`,
+    );
+    return found.length === 0 ? 0 : 1;
+  } finally {
+    await ds.destroy();
   }
 }
 

@@ -22,6 +22,7 @@ export {
 export { CheckpointRecord, HashTile, LogEntryRecord, LogTree, SearchIndexRecord, TreeState };
 export * from './instance/ca-certificates';
 export * from './instance/log-trees';
+export * from './log/entry-audit';
 
 /** The CA's tables. */
 export const caEntities = [
