@@ -5,6 +5,7 @@ import { TransparencyLogModule } from './app.module';
 async function main(config: SignetConfig): Promise<void> {
   const app = await createApp(TransparencyLogModule.forRoot(config), {
     bodyLimit: config.log.maxBodyBytes,
+    postsInFlightPerClient: config.log.maxPostsInFlightPerClient,
   });
   await listen(
     app,

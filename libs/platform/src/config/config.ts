@@ -101,6 +101,8 @@ export interface LogSettings {
   readonly batchMaxWaitMs: number;
   /** Most entries per tree a process holds waiting to be integrated; past it, 503 Retry-After. */
   readonly queueMaxEntries: number;
+  /** Most POSTs one client address may have in flight on the log (429 beyond); 0: no limit. */
+  readonly maxPostsInFlightPerClient: number;
   readonly maxBodyBytes: number;
   /** Processes serving the log's port (Node cluster); the tree-head lock keeps one writer. */
   readonly workers: number;
@@ -215,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       batchMaxSize: e.LOG_BATCH_MAX_SIZE,
       batchMaxWaitMs: e.LOG_BATCH_MAX_WAIT_MS,
       queueMaxEntries: e.LOG_QUEUE_MAX_ENTRIES,
+      maxPostsInFlightPerClient: e.LOG_MAX_POSTS_IN_FLIGHT_PER_CLIENT,
       maxBodyBytes: e.LOG_MAX_BODY_BYTES,
       workers: e.LOG_WORKERS,
       tileCacheBytes: e.LOG_TILE_CACHE_MB * 1024 * 1024,

@@ -88,6 +88,7 @@ export const envSchema = z.object({
   LOG_BATCH_MAX_SIZE: positiveInt(4096, 256),
   LOG_BATCH_MAX_WAIT_MS: positiveInt(10_000, 10),
   LOG_QUEUE_MAX_ENTRIES: positiveInt(1_000_000, 1024),
+  LOG_MAX_POSTS_IN_FLIGHT_PER_CLIENT: intInRange(0, 100_000, 64),
   LOG_MAX_BODY_BYTES: positiveInt(64 * 1024 * 1024, 128 * 1024),
   LOG_WORKERS: positiveInt(64, 1),
   LOG_TILE_CACHE_MB: intInRange(0, 65_536, 64),

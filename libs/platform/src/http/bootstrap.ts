@@ -3,10 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { HttpMetrics } from '../metrics/metrics';
+import { postsInFlightLimit } from './in-flight';
 
 export interface HttpSettings {
   /** Largest accepted request body: bytes, or a size such as '128kb'. */
   bodyLimit: number | string;
+  /** Most POST requests one client address may have in flight (429 beyond); unset: no limit. */
+  postsInFlightPerClient?: number;
 }
 
 /** Creates a Nest app with Signet's HTTP defaults (no framework fingerprint, JSON limit, shutdown hooks). */
@@ -39,6 +42,10 @@ export function configureApp(app: NestExpressApplication, http: HttpSettings): v
   );
   // Mounted on Express itself (not a Nest route) so unmatched requests are counted as such.
   app.use(app.get(HttpMetrics).middleware);
+  // Before the body parser: a client over its limit costs no parsing.
+  if (http.postsInFlightPerClient !== undefined && http.postsInFlightPerClient > 0) {
+    app.use(postsInFlightLimit(http.postsInFlightPerClient));
+  }
   app.useBodyParser('json', { limit: http.bodyLimit });
   // Nest turns body-parser's SyntaxError into a bare BadRequestException; keep what it was, so the
   // app's error filter can say "not valid JSON" rather than echo a parser message.
