@@ -62,7 +62,7 @@ export class IssuanceService {
     if (request.kind === 'publicKey') {
       verifyProofOfPossession(key, algorithm, principal.challenge, request.proofOfPossession);
     }
-    const decision = await this.policy.authorize({
+    const decision = this.policy.authorize({
       issuer: principal.issuer,
       subject: principal.san.value,
       claims: principal.claims,

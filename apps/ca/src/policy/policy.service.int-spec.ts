@@ -38,9 +38,9 @@ const aliceRequest: PolicyRequest = {
   keyAlgorithm: 'ed25519',
 };
 
-async function policyError(promise: Promise<unknown>): Promise<PolicyError> {
+function policyError(decide: () => unknown): PolicyError {
   try {
-    await promise;
+    decide();
   } catch (err) {
     expect(err).toBeInstanceOf(PolicyError);
     return err as PolicyError;
@@ -74,13 +74,13 @@ describe(PolicyService.name, () => {
   it('allows a configured identity, naming the stored rule and the lifetime', async () => {
     const service = await boot(RULES);
     const [row] = await db.query<{ id: string }>("SELECT id FROM iam_rule WHERE name = 'alice'");
-    expect(await service.authorize(aliceRequest)).toEqual({
+    expect(service.authorize(aliceRequest)).toEqual({
       ruleId: row?.id,
       ruleName: 'alice',
       lifetimeSeconds: 600,
     });
     expect(
-      await service.authorize({
+      service.authorize({
         issuer: GITHUB,
         subject: `${WORKFLOW}@refs/tags/v2.0.0`,
         claims: { repository_owner: 'acme', event_name: 'push' },
@@ -91,7 +91,7 @@ describe(PolicyService.name, () => {
 
   it('throws DENIED with the exact message for an unknown identity', async () => {
     const service = await boot(RULES);
-    const err = await policyError(
+    const err = policyError(() =>
       service.authorize({ ...aliceRequest, subject: 'mallory@example.com' }),
     );
     expect(err.code).toBe('DENIED');
@@ -102,7 +102,7 @@ describe(PolicyService.name, () => {
 
   it('throws KEY_ALGORITHM_NOT_ALLOWED naming the algorithm', async () => {
     const service = await boot(RULES);
-    const err = await policyError(
+    const err = policyError(() =>
       service.authorize({
         issuer: GITHUB,
         subject: `${WORKFLOW}@refs/tags/v2.0.0`,
@@ -116,16 +116,25 @@ describe(PolicyService.name, () => {
 
   it('denies everything when no rules are configured', async () => {
     const service = await boot(undefined);
-    expect((await policyError(service.authorize(aliceRequest))).code).toBe('DENIED');
+    expect(policyError(() => service.authorize(aliceRequest)).code).toBe('DENIED');
   });
 
-  it('reads the rules on every request: a sync by another replica applies at once', async () => {
+  it('decides by its own configuration: rows written to iam_rule by anyone else allow nothing (M5)', async () => {
     const service = await boot(RULES);
-    await service.authorize(aliceRequest);
-    await boot(RULES.slice(0, 1)); // a replica restarted without the alice rule
-    expect((await policyError(service.authorize(aliceRequest))).code).toBe('DENIED');
-    await boot([...RULES, { name: 'bob', issuer: LOCAL, subject: '*@example.com' }]);
-    expect(await service.authorize(aliceRequest)).toMatchObject({ ruleName: 'alice' });
+    // What a bug or a stolen login could write: an allow-all rule, and the alice rule deactivated.
+    await db.query(
+      `INSERT INTO iam_rule (id, name, position, issuer, subject, claims, active)
+       VALUES (gen_random_uuid(), 'zz-any', -1, '/.*/', '/.*/', '{}', true)`,
+    );
+    await db.query("UPDATE iam_rule SET active = false WHERE name = 'alice'");
+    expect(
+      policyError(() => service.authorize({ ...aliceRequest, subject: 'mallory@example.com' }))
+        .code,
+    ).toBe('DENIED');
+    expect(service.authorize(aliceRequest)).toMatchObject({ ruleName: 'alice' });
+    // Another replica's sync records its own file; this process still decides by its own.
+    await boot(RULES.slice(0, 1));
+    expect(service.authorize(aliceRequest)).toMatchObject({ ruleName: 'alice' });
   });
 
   it('refuses a bad rules section before the service is built, so nothing is synced', async () => {

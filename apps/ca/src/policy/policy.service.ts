@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { CA_FILE_SETTINGS, type CaFileSettings } from '../config/ca.config';
-import { evaluate, type PolicyLimits, type PolicyRequest } from './evaluate';
+import { evaluate, type PolicyLimits, type PolicyRequest, type StoredRule } from './evaluate';
 import { PolicyError } from './policy.error';
 import type { RuleSpec } from './rules.config';
 import { RulesRepository } from './rules.repository';
@@ -16,14 +16,18 @@ export interface Authorization {
 }
 
 /**
- * The CA's IAM rules (Fulcio has none: fulcio#1989). Syncs the configured rules into Postgres at
- * boot and judges each certificate request against the active rules, read on every request so a
- * sync by another replica takes effect at once. Default deny.
+ * The CA's IAM rules (Fulcio has none: fulcio#1989). Judges each certificate request against the
+ * rules of this process's own configuration, held in memory (M5: a row someone wrote to
+ * `iam_rule`, by a bug or a stolen database login, allows nothing). Postgres keeps their ids and
+ * history: the configured rules are synced there at boot, and issuance records name the rule by
+ * id. Default deny.
  */
 @Injectable()
 export class PolicyService implements OnModuleInit {
   private readonly logger = new Logger(PolicyService.name);
   private readonly specs: readonly RuleSpec[];
+  /** The configured rules with their stored ids, in order: what every decision reads. */
+  private active: readonly StoredRule[] = [];
 
   /** `settings.rules` were parsed before Nest started (`parseCaFileSettings`). */
   constructor(
@@ -36,6 +40,12 @@ export class PolicyService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const sync = await this.rules.syncRules(this.specs);
+    const ids = await this.rules.ruleIds(this.specs.map((s) => s.name));
+    this.active = this.specs.map((spec, position) => {
+      const id = ids.get(spec.name);
+      if (id === undefined) throw new Error(`IAM rule ${spec.name} was synced but has no row`);
+      return { ...spec, id, position };
+    });
     this.logger.log(
       `IAM rules: ${this.specs.length} active (added ${sync.added.length}, updated ${sync.updated.length}, deactivated ${sync.deactivated.length})`,
     );
@@ -49,8 +59,8 @@ export class PolicyService implements OnModuleInit {
    * DENIED when no rule allows the identity, KEY_ALGORITHM_NOT_ALLOWED when rules allow it but
    * not with this key algorithm.
    */
-  async authorize(request: PolicyRequest): Promise<Authorization> {
-    const decision = evaluate(await this.rules.activeRules(), request, this.limits);
+  authorize(request: PolicyRequest): Authorization {
+    const decision = evaluate(this.active, request, this.limits);
     if (decision.allowed) {
       return {
         ruleId: decision.rule.id,

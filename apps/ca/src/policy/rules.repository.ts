@@ -88,7 +88,19 @@ export class RulesRepository {
     });
   }
 
-  /** The active rules, in configured order. */
+  /**
+   * The ids of the rules named `names` (a rule keeps its id for ever: rows are upserted by name
+   * and never deleted), so that issuance records name the rule that allowed them.
+   */
+  async ruleIds(names: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.dataSource.query<Array<{ id: string; name: string }>>(
+      'SELECT id, name FROM iam_rule WHERE name = ANY($1::text[])',
+      [names],
+    );
+    return new Map(rows.map((r) => [r.name, r.id]));
+  }
+
+  /** The active rules, in configured order (as stored: for history and tests, never for decisions). */
   async activeRules(): Promise<StoredRule[]> {
     const rows = await this.dataSource.query<RuleRow[]>(
       `SELECT id, name, position, issuer, subject, claims, certificate_lifetime_seconds,

@@ -86,7 +86,7 @@ export class LogTrees {
       if (!this.reported.has(fingerprint)) {
         this.reported.add(fingerprint);
         this.logger.error(
-          `log_tree holds a ${row.purpose} tree whose key ${fingerprint} is not in CA_LOG_PUBLIC_KEYS: it is not published or trusted`,
+          `log_tree holds a tree (purpose ${row.purpose}) whose key ${fingerprint} is not in CA_LOG_PUBLIC_KEYS: it is not published or trusted`,
         );
       }
       return false;
