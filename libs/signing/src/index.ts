@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './signer';
+export * from './tsa';
 export * from './checkpoint';
 export * from './digest-signature';
 export * from './dsse';

@@ -9,6 +9,7 @@ import {
   computeKeyIdentifier,
   keyUsageExtension,
   subjectKeyIdExtension,
+  timeStampingExtension,
 } from './extensions';
 import {
   encodeCertificateTbs,
@@ -115,6 +116,45 @@ export async function buildIntermediateCertificate(
       keyUsageExtension(CA_KEY_USAGE),
       ...(request.codeSigning === false ? [] : [codeSigningExtension()]),
       caConstraintsExtension(pathLength),
+      subjectKeyIdExtension(computeKeyIdentifier(spki)),
+      authorityKeyIdExtension(issuer.keyId),
+    ],
+  });
+  return signTbs(tbs, request.issuerSigner);
+}
+
+/** Parameters of a timestamp authority's leaf certificate. */
+export interface TimestampingCertificateRequest {
+  readonly issuer: IssuerInput;
+  readonly issuerSigner: Signer;
+  readonly subject: DistinguishedName | Uint8Array;
+  readonly subjectPublicKey: KeyObject | Uint8Array;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly serialNumber?: bigint;
+}
+
+/**
+ * Builds and signs a timestamp authority's certificate (RFC 3161 §2.3): keyUsage critical
+ * digitalSignature, extKeyUsage critical with id-kp-timeStamping only, SKI, and AKI = the
+ * issuer's SKI; not a CA. Returns the DER certificate.
+ */
+export async function buildTimestampingCertificate(
+  request: TimestampingCertificateRequest,
+): Promise<Uint8Array> {
+  const issuer = resolveIssuer(request.issuer, request.issuerSigner);
+  const spki = subjectPublicKeyInfoOf(request.subjectPublicKey);
+  const tbs = encodeCertificateTbs({
+    serialNumber: request.serialNumber ?? randomSerialNumber(),
+    signer: request.issuerSigner,
+    issuer: issuer.name,
+    subject: subjectName(request.subject),
+    notBefore: request.notBefore,
+    notAfter: request.notAfter,
+    subjectPublicKeyInfo: spki,
+    extensions: [
+      keyUsageExtension(KeyUsageFlags.digitalSignature),
+      timeStampingExtension(),
       subjectKeyIdExtension(computeKeyIdentifier(spki)),
       authorityKeyIdExtension(issuer.keyId),
     ],

@@ -65,6 +65,15 @@ export function codeSigningExtension(): Uint8Array {
   );
 }
 
+/** Critical extKeyUsage holding only id-kp-timeStamping, as RFC 3161 §2.3 requires of a TSA. */
+export function timeStampingExtension(): Uint8Array {
+  return encodeExtension(
+    X509Oid.extendedKeyUsage,
+    true,
+    encodeElement(DerTag.sequence, encodeOid(X509Oid.timeStamping)),
+  );
+}
+
 /** Non-critical subjectKeyIdentifier (RFC 5280 §4.2.1.2): an OCTET STRING. */
 export function subjectKeyIdExtension(keyId: Uint8Array): Uint8Array {
   return encodeExtension(

@@ -1,7 +1,12 @@
 // X.509 for Signet's CA and CT log: Fulcio-profile certificates signed through a Signer, the
 // RFC 6962 precertificate / embedded-SCT flow, and chain verification. Test helpers live in
 // ./testing and are deliberately not exported here.
-export { buildIntermediateCertificate, buildRootCertificate } from './ca';
+export {
+  buildIntermediateCertificate,
+  buildRootCertificate,
+  buildTimestampingCertificate,
+  type TimestampingCertificateRequest,
+} from './ca';
 export type { IntermediateCertificateRequest, RootCertificateRequest } from './ca';
 export { certificateSignedBy, hasOnlyUnderstoodCriticalExtensions, verifyChain } from './chain';
 export {

@@ -12,6 +12,8 @@ export const X509Oid = {
   extendedKeyUsage: '2.5.29.37',
   /** id-kp-codeSigning, RFC 5280 §4.2.1.12. */
   codeSigning: '1.3.6.1.5.5.7.3.3',
+  /** id-kp-timeStamping, RFC 5280 §4.2.1.12 (critical and alone on a TSA leaf, RFC 3161 §2.3). */
+  timeStamping: '1.3.6.1.5.5.7.3.8',
   /** RFC 6962 §3.1: critical, ASN.1 NULL; marks a precertificate. */
   ctPoison: '1.3.6.1.4.1.11129.2.4.3',
   /** RFC 6962 §3.3: OCTET STRING wrapping a TLS SignedCertificateTimestampList. */

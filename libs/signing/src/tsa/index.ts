@@ -1,0 +1,10 @@
+export {
+  MAX_TIMESTAMP_QUERY_BYTES,
+  parseTimestampQuery,
+  TimestampRequestError,
+  timestampRequestFromJson,
+  TSA_HASHES,
+  type TimestampRequest,
+  type TsaHash,
+} from './request';
+export { issueTimestamp, rejectionResponse, type TimestampAuthority } from './token';
