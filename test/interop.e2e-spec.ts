@@ -73,15 +73,14 @@ describe('interoperability with stock sigstore-js', () => {
       tlogs: [expect.objectContaining({ baseUrl: stack.logUrl, hashAlgorithm: 'SHA2_256' })],
       ctlogs: [expect.objectContaining({ baseUrl: `${stack.logUrl}/ct` })],
       certificateAuthorities: [expect.objectContaining({ uri: stack.caUrl })],
-      timestampAuthorities: [],
+      timestampAuthorities: [expect.objectContaining({ uri: `${stack.caUrl}/api/v1/timestamp` })],
     });
     const res = await fetch(`${stack.caUrl}/api/v1/signingConfig`);
     expect(res.headers.get('content-type')).toBe(
       'application/vnd.dev.sigstore.signingconfig.v0.2+json',
     );
     const config = (await res.json()) as Record<string, unknown>;
-    // Dated services naming the instance's host as operator; no tsaConfig while there is no TSA
-    // (sigstore-js refuses a tsaConfig without a usable TSA).
+    // Dated services naming the instance's host as operator, the TSA among them.
     const operator = new URL(stack.caUrl).hostname;
     const tlog = (trustedRoot.tlogs as Array<{ publicKey: { validFor: { start: string } } }>)[0]!;
     const service = (url: string, start: unknown) => ({
@@ -98,7 +97,8 @@ describe('interoperability with stock sigstore-js', () => {
       ]),
       rekorTlogUrls: [service(stack.logUrl, tlog.publicKey.validFor.start)],
       rekorTlogConfig: { selector: 'ANY' },
-      tsaUrls: [],
+      tsaUrls: [service(`${stack.caUrl}/api/v1/timestamp`, expect.stringMatching(/^20\d\d-/))],
+      tsaConfig: { selector: 'ANY' },
     });
   });
 
@@ -113,6 +113,10 @@ describe('interoperability with stock sigstore-js', () => {
       });
     const message = await builder('messageSignature').create({ data });
     expect(message.verificationMaterial.tlogEntries).toHaveLength(1);
+    // The served TSA vouches for the signing time beside the log's SET.
+    expect(message.verificationMaterial.timestampVerificationData?.rfc3161Timestamps).toHaveLength(
+      1,
+    );
     verifier().verify(toSignedEntity(message, data), policy());
 
     const statement = Buffer.from('{"_type":"https://in-toto.io/Statement/v1"}');

@@ -19,6 +19,9 @@ import { TrustedRootController } from './trust/trusted-root.controller';
 import { LogTreesRepository } from './trust/log-trees.repository';
 import { LOG_KEY_PINS, LogTrees, readLogKeyPins } from './trust/log-trees';
 import { TrustedRootService } from './trust/trusted-root.service';
+import { TimestampController } from './timestamp/timestamp.controller';
+import { TimestampService } from './timestamp/timestamp.service';
+import { TSA_KEYS, openTsaKeys } from './timestamp/tsa-keys';
 import { TufController } from './tuf/tuf.controller';
 import { TUF_KEYS, openTufKeys } from './tuf/tuf-keys';
 import { TufRepositoryService } from './tuf/tuf-repository.service';
@@ -39,7 +42,7 @@ export class CaModule {
       imports: [
         PlatformModule.forRoot({ appName: 'ca', config, entities: caEntities, migrations }),
       ],
-      controllers: [IssuanceController, TrustedRootController, TufController],
+      controllers: [IssuanceController, TrustedRootController, TufController, TimestampController],
       providers: [
         { provide: CA_FILE_SETTINGS, useValue: settings },
         { provide: OidcVerifier, useValue: new OidcVerifier([...settings.issuers]) },
@@ -63,6 +66,8 @@ export class CaModule {
         { provide: LOG_KEY_PINS, useValue: logKeyPins },
         LogTrees,
         TrustedRootService,
+        { provide: TSA_KEYS, useFactory: () => openTsaKeys(config) },
+        TimestampService,
         { provide: TUF_KEYS, useFactory: () => openTufKeys(config) },
         TufTargetsVersionRepository,
         TufRepositoryService,

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caCertificates, caDistrustHelp } from './ca/ca-distrust';
 import { caInit, caInitHelp } from './ca/ca-init';
+import { tsaInit, tsaInitHelp } from './tsa/tsa-init';
 import { tuf } from './tuf/tuf-root';
 import { type CliContext, processContext } from './cli/context';
 import { ExitCode, exitCodeFor, usageError } from './cli/exit-codes';
@@ -28,6 +29,7 @@ Usage:
   signet log info|get|search|proof                     read and check the transparency log
   signet ca init --out DIR                             create a CA root and intermediate
   signet ca list | distrust SHA256 --reason R          the CA certificates the log trusts (server)
+  signet tsa init --out DIR                            create the timestamp authority's keys and chain
   signet tuf init|root --out DIR                       create or renew the TUF root of the CA's /tuf
   signet --version
   signet COMMAND --help                                options and examples of a command
@@ -74,6 +76,13 @@ const commands: Record<string, Command> = {
     throw usageError(`unknown ca command "${sub}" (expected init, list or distrust)`);
   },
   tuf: (argv, ctx) => tuf(argv, (line) => ctx.print(line)),
+  tsa: async (argv, ctx) => {
+    const [sub, ...rest] = argv;
+    if (sub === 'init') return tsaInit(rest, (line) => ctx.print(line));
+    ctx.print(tsaInitHelp.trimEnd());
+    if (sub === undefined || sub === '--help' || sub === '-h') return 0;
+    throw usageError(`unknown tsa command "${sub}" (expected init)`);
+  },
 };
 
 /** Runs `signet` with `argv` (without node and the script); returns the exit code. */

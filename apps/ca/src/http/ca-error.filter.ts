@@ -1,4 +1,5 @@
 import { DomainErrorFilter, type ErrorAnswer } from '@app/platform';
+import { TimestampRequestError } from '@app/signing';
 import { CaError, type CaErrorCode } from '../errors';
 import { IdentityError, type IdentityErrorCode } from '../identity';
 import { PolicyError, type PolicyErrorCode } from '../policy';
@@ -14,6 +15,7 @@ const CA: Record<CaErrorCode, number> = {
   INVALID_PROOF_OF_POSSESSION: INVALID,
   INVALID_CSR: INVALID,
   NOT_FOUND: 404,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
 };
@@ -42,6 +44,7 @@ const GRPC_OF_HTTP: Record<number, number> = {
   404: 5,
   409: 6,
   413: 3,
+  415: 3,
   429: 8,
   503: 14,
 };
@@ -62,6 +65,8 @@ function answer(err: unknown): ErrorAnswer | undefined {
   if (err instanceof IdentityError)
     return of(IDENTITY[err.code], `identity token rejected: ${err.message}`);
   if (err instanceof PolicyError) return of(POLICY[err.code], err.message);
+  if (err instanceof TimestampRequestError)
+    return of(INVALID, `timestamp request rejected: ${err.message}`);
   return undefined;
 }
 

@@ -5,6 +5,7 @@ import type { PublishedLogTree } from '@app/schema';
 import type { ParsedCertificate } from '@app/signing';
 import { OidcVerifier } from '../identity';
 import { CaChainService } from '../authority/ca-chain.service';
+import { TimestampService } from '../timestamp/timestamp.service';
 import { LogTrees } from './log-trees';
 
 /** Sigstore's media types (protobuf-specs `TrustedRoot` 0.1, `SigningConfig` 0.2). */
@@ -27,7 +28,13 @@ export class TrustedRootService {
     private readonly logTrees: LogTrees,
     private readonly ca: CaChainService,
     private readonly verifier: OidcVerifier,
+    private readonly timestamps: TimestampService,
   ) {}
+
+  /** The TSA's URL: clients use a SigningConfig URL as it is. */
+  private get tsaUrl(): string {
+    return `${this.config.caPublicUrl}/api/v1/timestamp`;
+  }
 
   async trustedRoot(): Promise<object> {
     const trees = await this.trees();
@@ -52,16 +59,16 @@ export class TrustedRootService {
       ctlogs: trees
         .filter((t) => t.purpose === 'ct')
         .map((t) => log(t, `${this.config.logPublicUrl}/ct`)),
-      timestampAuthorities: [],
+      // Leaf first, as clients match a token's signer to certChain[0].
+      timestampAuthorities: [this.authority(this.timestamps.chain, false, this.tsaUrl)],
     };
   }
 
   /**
    * The `SigningConfig` v0.2 clients pick their services from. Every list is ordered newest
    * `validFor.start` first: sigstore-js takes the first service of the highest start it supports,
-   * sigstore-go the highest API version; with one entry per API version both pick the same. No
-   * `tsaConfig` while the instance has no timestamp authority (sigstore-js refuses a config whose
-   * `tsaConfig` lists no usable TSA).
+   * sigstore-go the highest API version; with one entry per API version both pick the same. The
+   * instance's TSA is listed with selector ANY (sigstore-js refuses EXACT and ALL).
    */
   async signingConfig(): Promise<object> {
     const operator = new URL(this.config.caPublicUrl).hostname;
@@ -85,7 +92,8 @@ export class TrustedRootService {
       // Several active trees of one purpose share the log's URL: the newest stands for them.
       rekorTlogUrls: newestFirst(logs).slice(0, 1),
       rekorTlogConfig: { selector: 'ANY' },
-      tsaUrls: [],
+      tsaUrls: [service(this.tsaUrl, window(this.timestamps.chain[0]!.notBefore, null))],
+      tsaConfig: { selector: 'ANY' },
     };
   }
 
@@ -93,7 +101,11 @@ export class TrustedRootService {
     return this.logTrees.all();
   }
 
-  private authority(chain: readonly ParsedCertificate[], retired: boolean): object {
+  private authority(
+    chain: readonly ParsedCertificate[],
+    retired: boolean,
+    uri = this.config.caPublicUrl,
+  ): object {
     const issuing = chain[0]!;
     const root = chain[chain.length - 1]!;
     return {
@@ -101,7 +113,7 @@ export class TrustedRootService {
         organization: nameOf(root.subjectName, 'O'),
         commonName: nameOf(root.subjectName, 'CN'),
       },
-      uri: this.config.caPublicUrl,
+      uri,
       certChain: {
         certificates: chain.map((c) => ({ rawBytes: Buffer.from(c.der).toString('base64') })),
       },

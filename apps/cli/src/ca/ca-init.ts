@@ -28,14 +28,63 @@ Examples:
                  --pkcs11-token signet --pkcs11-pin-file ./pin
 `;
 
+/** What differs between the two-tier PKIs `signet` creates: the CA's and the TSA's. */
+export interface PkiProfile {
+  readonly help: string;
+  readonly defaultCommonName: string;
+  /** Environment prefix of the settings printed (`CA` → CA_KEY, CA_CHAIN). */
+  readonly variable: 'CA' | 'TSA';
+  /** File and PKCS#11 label stem of the issuing key (`intermediate` → intermediate-key.pem). */
+  readonly issuingName: string;
+  /** Builds the issuing certificate under the root. */
+  build(
+    root: { der: Uint8Array; signer: Signer },
+    issuing: Signer,
+    commonName: string,
+    organization: string,
+    validity: { notBefore: Date; notAfter: Date },
+  ): Promise<Uint8Array>;
+  /** Extra settings to print once the files exist. */
+  extra(dir: string): string[];
+}
+
+const CA_PROFILE: PkiProfile = {
+  help: caInitHelp,
+  defaultCommonName: 'Signet CA',
+  variable: 'CA',
+  issuingName: 'intermediate',
+  build: (root, issuing, commonName, organization, validity) =>
+    buildIntermediateCertificate({
+      issuer: root.der,
+      issuerSigner: root.signer,
+      subject: { organization, commonName: `${commonName} intermediate` },
+      subjectPublicKey: issuing.publicKey,
+      ...validity,
+    }),
+  extra: (dir) => [`LOG_CA_ROOTS=${join(dir, 'root.pem')}`],
+};
+
 /** `signet ca init`; returns the process exit code. */
-export async function caInit(argv: string[], out: (line: string) => void): Promise<number> {
+export function caInit(argv: string[], out: (line: string) => void): Promise<number> {
+  return pkiInit(CA_PROFILE, argv, out);
+}
+
+/**
+ * Creates a root and an issuing key with its certificate (file keys encrypted under one new
+ * passphrase, or keys generated inside a PKCS#11 token), writes DIR/chain.pem (issuing first)
+ * and DIR/root.pem, and prints the settings; returns the process exit code.
+ */
+export async function pkiInit(
+  profile: PkiProfile,
+  argv: string[],
+  out: (line: string) => void,
+): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       out: { type: 'string' },
       'passphrase-file': { type: 'string' },
-      'common-name': { type: 'string', default: 'Signet CA' },
+      'common-name': { type: 'string', default: profile.defaultCommonName },
       organization: { type: 'string', default: 'Signet' },
       years: { type: 'string', default: '10' },
       'pkcs11-module': { type: 'string' },
@@ -46,7 +95,7 @@ export async function caInit(argv: string[], out: (line: string) => void): Promi
     strict: true,
   });
   if (values.help === true) {
-    out(caInitHelp);
+    out(profile.help);
     return 0;
   }
   if (values.out === undefined) throw usageError('--out DIR is required');
@@ -64,8 +113,9 @@ export async function caInit(argv: string[], out: (line: string) => void): Promi
   await mkdir(dir, { recursive: true, mode: 0o700 });
 
   let root: Signer;
-  let intermediate: Signer;
-  let caKey: string;
+  let issuing: Signer;
+  let key: string;
+  const prefix = profile.variable.toLowerCase();
   if (pkcs11 !== undefined && token !== undefined && pinFile !== undefined) {
     const pin = (await readFile(pinFile, 'utf8')).trim();
     const common = {
@@ -74,19 +124,20 @@ export async function caInit(argv: string[], out: (line: string) => void): Promi
       pin,
       algorithm: 'ecdsa-p256-sha256' as const,
     };
-    root = await generatePkcs11KeyPair({ ...common, keyLabel: 'signet-ca-root' });
-    intermediate = await generatePkcs11KeyPair({ ...common, keyLabel: 'signet-ca-intermediate' });
-    caKey = `pkcs11:token=${encodeURIComponent(token)};object=signet-ca-intermediate?module-path=${encodeURIComponent(pkcs11)}&pin-source=${encodeURIComponent(resolve(pinFile))}`;
+    const label = `signet-${prefix}-${profile.issuingName}`;
+    root = await generatePkcs11KeyPair({ ...common, keyLabel: `signet-${prefix}-root` });
+    issuing = await generatePkcs11KeyPair({ ...common, keyLabel: label });
+    key = `pkcs11:token=${encodeURIComponent(token)};object=${label}?module-path=${encodeURIComponent(pkcs11)}&pin-source=${encodeURIComponent(resolve(pinFile))}`;
   } else {
     const keys = await newEncryptedKeys(
       dir,
-      ['root', 'intermediate'],
+      ['root', profile.issuingName],
       values['passphrase-file'],
       out,
     );
-    [root, intermediate] = keys.signers;
-    caKey = join(dir, 'intermediate-key.pem');
-    out(`CA_KEY_PASSPHRASE_FILE=${keys.passphraseFile}`);
+    [root, issuing] = keys.signers;
+    key = join(dir, `${profile.issuingName}-key.pem`);
+    out(`${profile.variable}_KEY_PASSPHRASE_FILE=${keys.passphraseFile}`);
   }
   const notBefore = new Date(Date.now() - 3600_000);
   const notAfter = new Date(Date.now() + years * 365 * 86_400_000);
@@ -97,21 +148,20 @@ export async function caInit(argv: string[], out: (line: string) => void): Promi
     notBefore,
     notAfter,
   });
-  const intermediateDer = await buildIntermediateCertificate({
-    issuer: rootDer,
-    issuerSigner: root,
-    subject: { organization: org, commonName: `${values['common-name']} intermediate` },
-    subjectPublicKey: intermediate.publicKey,
-    notBefore,
-    notAfter,
-  });
-  await writeFile(join(dir, 'chain.pem'), certificatesToPem([intermediateDer, rootDer]), {
+  const issuingDer = await profile.build(
+    { der: rootDer, signer: root },
+    issuing,
+    values['common-name'],
+    org,
+    { notBefore, notAfter },
+  );
+  await writeFile(join(dir, 'chain.pem'), certificatesToPem([issuingDer, rootDer]), {
     flag: 'wx',
   });
   await writeFile(join(dir, 'root.pem'), certificatesToPem([rootDer]), { flag: 'wx' });
-  out(`CA_KEY=${caKey}`);
-  out(`CA_CHAIN=${join(dir, 'chain.pem')}`);
-  out(`LOG_CA_ROOTS=${join(dir, 'root.pem')}`);
-  for (const s of [root, intermediate]) await s.close?.();
+  out(`${profile.variable}_KEY=${key}`);
+  out(`${profile.variable}_CHAIN=${join(dir, 'chain.pem')}`);
+  for (const line of profile.extra(dir)) out(line);
+  for (const s of [root, issuing]) await s.close?.();
   return 0;
 }

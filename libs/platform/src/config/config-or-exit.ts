@@ -9,11 +9,12 @@ import {
 import { unsupportedNode } from './runtime';
 
 /** The keys a server signs with, each of which a development key may replace in development. */
-export type ServerKey = 'CA_KEY' | 'CA_TUF_KEY' | 'LOG_KEY' | 'CT_LOG_KEY';
+export type ServerKey = 'CA_KEY' | 'CA_TUF_KEY' | 'TSA_KEY' | 'LOG_KEY' | 'CT_LOG_KEY';
 
 const keyIsSet: Record<ServerKey, (c: SignetConfig) => boolean> = {
   CA_KEY: (c) => c.ca.key !== undefined,
   CA_TUF_KEY: (c) => c.ca.tufKey !== undefined,
+  TSA_KEY: (c) => c.tsa.key !== undefined,
   LOG_KEY: (c) => c.log.key !== undefined,
   CT_LOG_KEY: (c) => c.log.ctKey !== undefined,
 };

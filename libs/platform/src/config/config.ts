@@ -25,6 +25,7 @@ export interface SignetConfig {
   readonly file: Readonly<Record<string, unknown>>;
   readonly log: LogSettings;
   readonly ca: CaSettings;
+  readonly tsa: TsaSettings;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -147,6 +148,16 @@ export interface CaSettings {
   readonly workers: number;
 }
 
+/** Settings of the timestamp authority (RFC 3161), served by the CA app. */
+export interface TsaSettings {
+  /** The TSA's signing key (ECDSA P-256 or P-384); undefined means a development TSA. */
+  readonly key: KeyRef | undefined;
+  /** PEM file with the TSA's certificate first (EKU timeStamping, critical), then up to its root. */
+  readonly chainFile: string | undefined;
+  /** The policy OID every token names (TSTInfo.policy); requests naming another are refused. */
+  readonly policy: string;
+}
+
 /** Thrown when configuration is invalid; the message names every offending variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -180,6 +191,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
   if ((e.CA_KEY === undefined) !== (e.CA_CHAIN === undefined)) {
     throw new ConfigError([
       'CA_KEY and CA_CHAIN go together: set both, or neither for a development CA',
+    ]);
+  }
+  if ((e.TSA_KEY === undefined) !== (e.TSA_CHAIN === undefined)) {
+    throw new ConfigError([
+      'TSA_KEY and TSA_CHAIN go together: set both, or neither for a development TSA',
     ]);
   }
   if ((e.CA_TUF_KEY === undefined) !== (e.CA_TUF_ROOT_DIR === undefined)) {
@@ -241,6 +257,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       rateLimitPerIdentity: e.CA_RATE_LIMIT_PER_IDENTITY,
       rateLimitPerClient: e.CA_RATE_LIMIT_PER_CLIENT,
       workers: e.CA_WORKERS,
+    },
+    tsa: {
+      key: keyRef('TSA_KEY', e.TSA_KEY, e.TSA_KEY_PASSPHRASE, e.TSA_KEY_PASSPHRASE_FILE),
+      chainFile: e.TSA_CHAIN === undefined ? undefined : resolve(cwd, e.TSA_CHAIN),
+      policy: e.TSA_POLICY_OID,
     },
     logLevel: e.LOG_LEVEL,
   };

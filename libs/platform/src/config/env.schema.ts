@@ -72,6 +72,17 @@ export const envSchema = z.object({
   CA_TUF_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
   CA_TUF_ROOT_DIR: z.string().min(1).optional(),
   CA_LOG_URL: httpUrl.optional(),
+  TSA_KEY: z.string().min(1).optional(),
+  TSA_KEY_PASSPHRASE: z.string().min(1).optional(),
+  TSA_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
+  TSA_CHAIN: z.string().min(1).optional(),
+  TSA_POLICY_OID: z
+    .string()
+    .regex(
+      /^[0-2](\.(0|[1-9]\d{0,8})){1,30}$/,
+      'must be a dotted object identifier such as 1.3.6.1.4.1.57264.2',
+    )
+    .default('1.3.6.1.4.1.57264.2'),
   CA_LOG_PUBLIC_KEYS: z.string().min(1).optional(),
   CA_CT_REQUIRED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
   CA_MAX_CERT_LIFETIME_SECONDS: positiveInt(24 * 3600, 3600),
@@ -106,6 +117,8 @@ export const secretVariables: ReadonlySet<string> = new Set([
   'LOG_KEY_PASSPHRASE',
   'CT_LOG_KEY',
   'CT_LOG_KEY_PASSPHRASE',
+  'TSA_KEY',
+  'TSA_KEY_PASSPHRASE',
 ]);
 
 export type EnvInput = z.input<typeof envSchema>;

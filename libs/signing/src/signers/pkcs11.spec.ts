@@ -1,16 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, verify } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runInThisContext } from 'node:vm';
 import { publicKeyToDer } from '../keys';
+import {
+  SOFTHSM_MODULE as MODULE_PATH,
+  softHsmToken,
+  type SoftHsmToken,
+} from '@app/testing/softhsm';
 import { Pkcs11Signer, type Pkcs11KeyOptions } from './pkcs11';
 import { generatePkcs11KeyPair } from './pkcs11-keygen';
-
-// SoftHSM2 stands in for a real HSM. It is required: a missing library fails these tests (with
-// how to install it) rather than skipping the only test of the PKCS#11 path.
-const MODULE_PATH = '/usr/lib/softhsm/libsofthsm2.so';
 
 const TOKEN = 'signet-test';
 const PIN = '123456';
@@ -18,6 +16,7 @@ const message = Buffer.from('signet pkcs11 test message');
 
 describe(Pkcs11Signer.name, () => {
   let dir: string;
+  let hsm: SoftHsmToken;
   const signers: Pkcs11Signer[] = [];
   const options = (key: Partial<Pkcs11KeyOptions>): Pkcs11KeyOptions => ({
     modulePath: MODULE_PATH,
@@ -31,28 +30,9 @@ describe(Pkcs11Signer.name, () => {
   };
 
   beforeAll(() => {
-    if (!existsSync(MODULE_PATH)) {
-      throw new Error(
-        `${MODULE_PATH} not found: install softhsm2 (apt-get install softhsm2; .ci/run does)`,
-      );
-    }
-    dir = mkdtempSync(join(tmpdir(), 'signet-softhsm-'));
-    mkdirSync(join(dir, 'tokens'));
-    const conf = join(dir, 'softhsm2.conf');
-    writeFileSync(
-      conf,
-      `directories.tokendir = ${dir}/tokens\nobjectstore.backend = file\nlog.level = ERROR\n`,
-    );
-    // SoftHSM reads SOFTHSM2_CONF with getenv() at C_Initialize. Jest gives each test file a
-    // copy of process.env, so set it on the real process object, reached outside Jest's sandbox.
-    (runInThisContext('process') as NodeJS.Process).env.SOFTHSM2_CONF = conf;
-    const util = (...args: string[]): void => {
-      execFileSync('softhsm2-util', args, {
-        env: { ...process.env, SOFTHSM2_CONF: conf },
-        stdio: 'pipe',
-      });
-    };
-    util('--init-token', '--free', '--label', TOKEN, '--pin', PIN, '--so-pin', '654321');
+    hsm = softHsmToken(TOKEN, PIN);
+    dir = hsm.dir;
+    const util = hsm.util;
     // Keys made outside Signet check that we find and rebuild keys we did not create.
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -74,7 +54,7 @@ describe(Pkcs11Signer.name, () => {
 
   afterAll(async () => {
     await Promise.all(signers.map((signer) => signer.close()));
-    rmSync(dir, { recursive: true, force: true });
+    hsm.remove();
   });
 
   // Runs first, while no session is open, so that the token itself checks the PIN.

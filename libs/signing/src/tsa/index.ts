@@ -8,3 +8,4 @@ export {
   type TsaHash,
 } from './request';
 export { issueTimestamp, rejectionResponse, type TimestampAuthority } from './token';
+export { tsaChainProblem } from './authority';

@@ -64,8 +64,9 @@ export function parseTimestampQuery(der: Uint8Array, policy: string): TimestampR
   if (!Buffer.from(AsnConvert.serialize(req)).equals(Buffer.from(der))) {
     throw new TimestampRequestError('TimeStampReq', 'is not a single DER TimeStampReq');
   }
-  if (req.version !== 1) {
-    throw new TimestampRequestError('version', `is ${req.version}; only version 1 is defined`);
+  const version = Number(req.version);
+  if (version !== 1) {
+    throw new TimestampRequestError('version', `is ${version}; only version 1 is defined`);
   }
   if (req.extensions !== undefined && req.extensions.length > 0) {
     throw new TimestampRequestError('extensions', 'are not supported by this TSA');
@@ -132,7 +133,7 @@ export function timestampRequestFromJson(body: unknown, policy: string): Timesta
   if (tsaPolicyOID !== undefined && tsaPolicyOID !== policy) {
     throw new TimestampRequestError(
       'tsaPolicyOID',
-      `${String(tsaPolicyOID)} is not this TSA's policy (${policy})`,
+      `${JSON.stringify(tsaPolicyOID)} is not this TSA's policy (${policy})`,
     );
   }
   if (certificates !== undefined && typeof certificates !== 'boolean') {

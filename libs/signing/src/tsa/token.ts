@@ -4,7 +4,6 @@ import {
   CertificateChoices,
   CertificateSet,
   CMSVersion,
-  ContentInfo,
   DigestAlgorithmIdentifier,
   DigestAlgorithmIdentifiers,
   EncapsulatedContent,
@@ -28,7 +27,7 @@ import {
   TimeStampToken,
   TSTInfo,
 } from '@peculiar/asn1-tsp';
-import { Certificate, GeneralName, Name } from '@peculiar/asn1-x509';
+import { Certificate, GeneralName } from '@peculiar/asn1-x509';
 import { SigningError } from '../errors';
 import type { Signer } from '../signer';
 import { DerTag, encodeElement, encodeOid } from '../x509/der';
@@ -128,7 +127,7 @@ export async function issueTimestamp(
   const signerInfo = new SignerInfo({
     version: CMSVersion.v1,
     sid: new SignerIdentifier({
-      issuerAndSerialNumber: new IssuerAndSerialNumber({ issuer: issuer as Name, serialNumber }),
+      issuerAndSerialNumber: new IssuerAndSerialNumber({ issuer, serialNumber }),
     }),
     digestAlgorithm: new DigestAlgorithmIdentifier({ algorithm: algorithms.digest }),
     signedAttrs: encoded.map((e) => e.a),
