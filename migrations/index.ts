@@ -9,6 +9,7 @@ import { RenameTufTargetsDigest1795440000000 } from './1795440000000-RenameTufTa
 import { GrantAppRoles1795460000000 } from './1795460000000-GrantAppRoles';
 import { CreateRateLimitWindow1795470000000 } from './1795470000000-CreateRateLimitWindow';
 import { CreateCaCertificateDistrust1795480000000 } from './1795480000000-CreateCaCertificateDistrust';
+import { AddRekorV2Purpose1795490000000 } from './1795490000000-AddRekorV2Purpose';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
@@ -26,4 +27,5 @@ export const migrations: Array<new () => object> = [
   GrantAppRoles1795460000000,
   CreateRateLimitWindow1795470000000,
   CreateCaCertificateDistrust1795480000000,
+  AddRekorV2Purpose1795490000000,
 ];

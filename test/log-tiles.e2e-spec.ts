@@ -298,18 +298,13 @@ describe('transparency log: C2SP tlog-tiles', () => {
     expect(res.body).toEqual({ code: 404, message });
   });
 
-  it.each(['/api/v2/checkpoint', '/api/v2/tile/0/000', '/api/v2/tile/entries/001.p/1'])(
-    'keeps %s, a Rekor v2 path, free of the v1 tree (404 naming the new mounts)',
-    async (path) => {
-      const res = await http.get(path);
-      expect(res.status).toBe(404);
-      expect(res.body).toEqual({
-        code: 404,
-        message:
-          "/api/v2/checkpoint and /api/v2/tile/ are reserved for the Rekor v2 log; the Rekor v1 tree's tiles are under /api/v1/log/, the CT tree's under /ct/",
-      });
-    },
-  );
+  it('serves the Rekor v2 shard, not the v1 tree, at /api/v2/checkpoint (origin: its hostname)', async () => {
+    const v1 = await http.get('/api/v1/log/checkpoint');
+    const v2 = await http.get('/api/v2/checkpoint');
+    expect(v2.status).toBe(200);
+    expect(v2.text).not.toBe(v1.text);
+    expect(v2.text.split('\n')[0]).toBe('localhost');
+  });
 
   it('serves the same checkpoint and tiles under /api/v2/trees/<treeID>/', async () => {
     const active = await http.get('/api/v1/log/checkpoint');

@@ -12,6 +12,8 @@ export interface Stack {
   fx: CaFixture;
   caUrl: string;
   logUrl: string;
+  /** The Rekor v2 shard's URL: the same port under another hostname (its checkpoint origin). */
+  logV2Url: string;
   close(): Promise<void>;
 }
 
@@ -22,18 +24,22 @@ export interface Stack {
 export async function startStack(
   rules: object[],
   allowedPublicKeysPem: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<Stack> {
   const db = await createTestDatabase();
   const [caPort, logPort] = [await freePort(), await freePort()];
   const caUrl = `http://127.0.0.1:${caPort}`;
   const logUrl = `http://127.0.0.1:${logPort}`;
+  const logV2Url = `http://localhost:${logPort}`;
   const fx = await caFixture(
     rules,
     {
       CA_PUBLIC_URL: caUrl,
       LOG_PUBLIC_URL: logUrl,
       CA_LOG_URL: logUrl,
+      LOG_V2_PUBLIC_URL: logV2Url,
       CA_CT_REQUIRED: 'true',
+      ...env,
     },
     allowedPublicKeysPem,
   );
@@ -51,6 +57,7 @@ export async function startStack(
     fx,
     caUrl,
     logUrl,
+    logV2Url,
     close: async () => {
       for (const app of apps.reverse()) await app.close();
       await fx.close();

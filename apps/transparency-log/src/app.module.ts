@@ -9,6 +9,7 @@ import { logErrorFilter } from './http/log-error.filter';
 import { openTreeSignings } from './log-keys';
 import { CtModule } from './personalities/ct/ct.module';
 import { RekorV1Module } from './personalities/rekor-v1/rekor-v1.module';
+import { RekorV2Module } from './personalities/rekor-v2/rekor-v2.module';
 import { TilesModule } from './personalities/tiles/tiles.module';
 
 /**
@@ -33,6 +34,7 @@ export class TransparencyLogModule {
           writeSettings: parseLogWriteSettings(config),
         }),
         RekorV1Module,
+        RekorV2Module,
         TilesModule,
         CtModule,
       ],

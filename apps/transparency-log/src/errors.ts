@@ -5,6 +5,7 @@ export type LogErrorCode =
   | 'MALFORMED_REQUEST'
   | 'NOT_AUTHORIZED'
   | 'NOT_FOUND'
+  | 'FROZEN'
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNPROCESSABLE'

@@ -19,7 +19,7 @@ async function main(config: SignetConfig): Promise<void> {
 // Checked once, in the primary, so that a mistake is reported once.
 const config = configOrExit({
   requireDatabase: true,
-  keys: ['LOG_KEY', 'CT_LOG_KEY'],
+  keys: ['LOG_KEY', 'CT_LOG_KEY', 'LOG_V2_KEY'],
   pins: ['LOG_CA_ROOTS'],
 });
 // LOG_WORKERS processes share the port; each batch still takes the tree head FOR UPDATE, so the

@@ -81,6 +81,28 @@ export function noteKeyIdOf(publicKey: KeyObject, name: string, rule: NoteKeyIdR
   return Buffer.from(logIdOf(publicKey)).readUInt32BE(0);
 }
 
+/**
+ * The full 32-byte hash whose first 4 bytes are the C2SP key ID of `publicKey` under `name`:
+ * SHA-256(name || 0x0A || 0x01 || key) for Ed25519, SHA-256(DER SPKI) for ECDSA. Rekor v2 and
+ * the trusted root use it, untruncated, as the log's ID (`logId.keyId`).
+ *
+ * @throws SigningError `UNSUPPORTED_KEY` for RSA (no C2SP signature type).
+ */
+export function c2spKeyHash(publicKey: KeyObject, name: string): Uint8Array {
+  const algorithm = signatureAlgorithmOf(publicKey);
+  if (algorithm === 'rsa-pkcs1-sha256') {
+    throw new SigningError('UNSUPPORTED_KEY', 'RSA keys have no C2SP signed-note signature type');
+  }
+  if (algorithm !== 'ed25519') return logIdOf(publicKey);
+  return new Uint8Array(
+    createHash('sha256')
+      .update(name)
+      .update(Uint8Array.of(0x0a, NoteSignatureType.ed25519))
+      .update(ed25519Bytes(publicKey))
+      .digest(),
+  );
+}
+
 /** Returns `keyId` as 8 lowercase hex digits, the form used in verifier keys. */
 export function formatKeyId(keyId: number): string {
   return keyId.toString(16).padStart(8, '0');

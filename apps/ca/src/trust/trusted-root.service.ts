@@ -52,9 +52,13 @@ export class TrustedRootService {
     });
     return {
       mediaType: TRUSTED_ROOT_MEDIA_TYPE,
-      tlogs: trees
-        .filter((t) => t.purpose === 'artifact')
-        .map((t) => log(t, this.config.logPublicUrl)),
+      tlogs: [
+        ...trees
+          .filter((t) => t.purpose === 'artifact')
+          .map((t) => log(t, this.config.logPublicUrl)),
+        // Each v2 shard at its own hostname (its checkpoint origin), as sigstore-go requires.
+        ...trees.filter((t) => t.purpose === 'rekor-v2').map((t) => log(t, this.v2Url(t.origin))),
+      ],
       certificateAuthorities: this.ca.chains.map((chain, i) => this.authority(chain, i > 0)),
       ctlogs: trees
         .filter((t) => t.purpose === 'ct')
@@ -80,21 +84,42 @@ export class TrustedRootService {
     });
     const active = this.ca.chains[0]![0]!;
     const caValidity = window(active.notBefore, null);
-    const logs = (await this.trees())
-      .filter((t) => t.purpose === 'artifact' && t.frozenAt === null)
-      .map((t) => service(this.config.logPublicUrl, window(t.createdAt, null)));
+    const trees = await this.trees();
+    const newestActive = (purpose: 'artifact' | 'rekor-v2') =>
+      newestFirst(
+        trees
+          .filter((t) => t.purpose === purpose && t.frozenAt === null)
+          .map((t) => ({ validFor: window(t.createdAt, null) })),
+      )[0]?.validFor;
+    const v1 = newestActive('artifact');
+    const v2 = newestActive('rekor-v2');
+    // Stock clients pick what the admin configured (CA_SIGNING_LOG): sigstore-go and cosign take
+    // the highest API version listed, so v2 is listed only when chosen; sigstore-js takes the
+    // newest validFor.start, so the chosen v2 log starts after the v1 log it is listed with.
+    const logs = [
+      ...(v1 === undefined ? [] : [service(this.config.logPublicUrl, v1)]),
+      ...(this.config.ca.signingLog === 'v2' && v2 !== undefined
+        ? [service(this.config.logV2PublicUrl, after(v2, v1), 2)]
+        : []),
+    ];
     return {
       mediaType: SIGNING_CONFIG_MEDIA_TYPE,
       caUrls: [service(this.config.caPublicUrl, caValidity)],
       oidcUrls: this.verifier
         .describe()
         .flatMap((i) => (i.issuerUrl === undefined ? [] : [service(i.issuerUrl, caValidity)])),
-      // Several active trees of one purpose share the log's URL: the newest stands for them.
-      rekorTlogUrls: newestFirst(logs).slice(0, 1),
+      rekorTlogUrls: newestFirst(logs),
       rekorTlogConfig: { selector: 'ANY' },
       tsaUrls: [service(this.tsaUrl, window(this.timestamps.chain[0]!.notBefore, null))],
       tsaConfig: { selector: 'ANY' },
     };
+  }
+
+  /** The base URL of the v2 shard with checkpoint origin `origin` (a hostname). */
+  private v2Url(origin: string): string {
+    const url = new URL(this.config.logV2PublicUrl);
+    url.hostname = origin;
+    return url.toString().replace(/\/+$/, '');
   }
 
   private trees(): Promise<PublishedLogTree[]> {
@@ -129,6 +154,12 @@ export class TrustedRootService {
 function window(start: Date, end: Date | null): ValidFor {
   const from = new Date(Math.floor(start.getTime() / 1000) * 1000 - 60_000).toISOString();
   return end === null ? { start: from } : { start: from, end: end.toISOString() };
+}
+
+/** `validity`, starting at least a second after `other` starts (when there is one). */
+function after(validity: ValidFor, other: ValidFor | undefined): ValidFor {
+  if (other === undefined || validity.start > other.start) return validity;
+  return { start: new Date(new Date(other.start).getTime() + 1000).toISOString() };
 }
 
 /** Services ordered by `validFor.start`, newest first (ISO 8601 UTC strings sort as times). */

@@ -79,6 +79,11 @@ export class TreeRegistry implements OnModuleInit, OnModuleDestroy {
     return this.repo.trees(purpose);
   }
 
+  /** The tree of `purpose` whose checkpoint origin is `origin`, active or frozen, if any. */
+  async treeWithOrigin(purpose: TreePurpose, origin: string): Promise<LogTree | undefined> {
+    return (await this.repo.trees(purpose)).find((t) => t.origin === origin);
+  }
+
   /** The tree `id`, of any purpose; NOT_FOUND when there is none. */
   async tree(id: bigint): Promise<LogTree> {
     const known = this.frozen.get(id);
@@ -154,7 +159,7 @@ export class TreeRegistry implements OnModuleInit, OnModuleDestroy {
           purpose,
           origin,
           publicKey,
-          logId: Buffer.from(logIdOf(signing.signer.publicKey)),
+          logId: Buffer.from(signing.logId ?? logIdOf(signing.signer.publicKey)),
           indexOffset,
         },
         root,

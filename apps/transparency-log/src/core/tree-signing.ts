@@ -19,6 +19,8 @@ export interface EntryPosition {
  */
 export interface TreeSigning {
   readonly signer: Signer;
+  /** The log ID of a new tree (default: SHA-256 of the key's DER SPKI, Rekor v1's and CT's). */
+  readonly logId?: Uint8Array;
   origin(treeId: bigint): string;
   /** Signs the checkpoint reached by integrating `batch` (empty for a new tree). */
   signCheckpoint(checkpoint: Checkpoint, batch: readonly PreparedEntry[]): Promise<string>;

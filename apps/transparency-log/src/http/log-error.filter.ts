@@ -7,6 +7,7 @@ const LOG_STATUS: Record<LogErrorCode, number> = {
   MALFORMED_REQUEST: 400,
   NOT_AUTHORIZED: 403,
   NOT_FOUND: 404,
+  FROZEN: 405,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNPROCESSABLE: 422,
@@ -38,6 +39,8 @@ function answer(err: unknown): ErrorAnswer | undefined {
       headers: {
         ...(err.location !== undefined && { Location: err.location }),
         ...(err.retryAfterSeconds !== undefined && { 'Retry-After': `${err.retryAfterSeconds}` }),
+        // rekor-tiles (grpc-gateway) names a frozen shard in this header; clients read it.
+        ...(err.code === 'FROZEN' && { 'X-Http-Error-Message': err.message }),
       },
     };
   }

@@ -9,7 +9,13 @@ import {
 import { unsupportedNode } from './runtime';
 
 /** The keys a server signs with, each of which a development key may replace in development. */
-export type ServerKey = 'CA_KEY' | 'CA_TUF_KEY' | 'TSA_KEY' | 'LOG_KEY' | 'CT_LOG_KEY';
+export type ServerKey =
+  | 'CA_KEY'
+  | 'CA_TUF_KEY'
+  | 'TSA_KEY'
+  | 'LOG_KEY'
+  | 'CT_LOG_KEY'
+  | 'LOG_V2_KEY';
 
 const keyIsSet: Record<ServerKey, (c: SignetConfig) => boolean> = {
   CA_KEY: (c) => c.ca.key !== undefined,
@@ -17,6 +23,7 @@ const keyIsSet: Record<ServerKey, (c: SignetConfig) => boolean> = {
   TSA_KEY: (c) => c.tsa.key !== undefined,
   LOG_KEY: (c) => c.log.key !== undefined,
   CT_LOG_KEY: (c) => c.log.ctKey !== undefined,
+  LOG_V2_KEY: (c) => c.log.v2Key !== undefined,
 };
 
 /** The trust pins a server reads instead of the other app's rows, where development is not allowed. */

@@ -10,6 +10,11 @@ export interface SignetConfig {
   readonly logPort: number;
   readonly caPublicUrl: string;
   readonly logPublicUrl: string;
+  /**
+   * The public URL of the Rekor v2 log's active shard: its hostname (no port, no path) is the
+   * shard's checkpoint origin, as sigstore-go requires; each new shard needs a new hostname.
+   */
+  readonly logV2PublicUrl: string;
   readonly listenHost: string;
   /** Whether an unset key may be replaced by a development key (see `developmentKeysPolicy`). */
   readonly developmentKeys: DevelopmentKeys;
@@ -114,6 +119,8 @@ export interface LogSettings {
    * on a path to one of them. Undefined: every recorded root (development only).
    */
   readonly caRootsFile: string | undefined;
+  /** The key of the Rekor v2 shard (Ed25519 or ECDSA P-256); undefined: a development key. */
+  readonly v2Key: KeyRef | undefined;
 }
 
 /** Settings of the certificate authority app. */
@@ -138,6 +145,8 @@ export interface CaSettings {
    * (development only).
    */
   readonly logPublicKeysFile: string | undefined;
+  /** Which log the signing config sends new signers to: Rekor v1, or v2 (with the TSA). */
+  readonly signingLog: 'v1' | 'v2';
   /** When true (default), a certificate is never issued without an SCT: an unreachable log is a 503. */
   readonly ctRequired: boolean;
   /** Certificates per identity per minute. */
@@ -209,6 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
     logPort: e.LOG_PORT,
     caPublicUrl: e.CA_PUBLIC_URL ?? `http://127.0.0.1:${e.CA_PORT}`,
     logPublicUrl: e.LOG_PUBLIC_URL ?? `http://127.0.0.1:${e.LOG_PORT}`,
+    // Another hostname than the v1 log's by default: a v2 shard's origin is its hostname.
+    logV2PublicUrl: e.LOG_V2_PUBLIC_URL ?? `http://localhost:${e.LOG_PORT}`,
     listenHost: e.SIGNET_LISTEN_HOST,
     developmentKeys: developmentKeysPolicy(
       e.SIGNET_DEVELOPMENT_KEYS,
@@ -238,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       workers: e.LOG_WORKERS,
       tileCacheBytes: e.LOG_TILE_CACHE_MB * 1024 * 1024,
       caRootsFile: e.LOG_CA_ROOTS === undefined ? undefined : resolve(cwd, e.LOG_CA_ROOTS),
+      v2Key: keyRef('LOG_V2_KEY', e.LOG_V2_KEY, e.LOG_V2_KEY_PASSPHRASE, e.LOG_V2_KEY_PASSPHRASE_FILE),
     },
     ca: {
       key: keyRef('CA_KEY', e.CA_KEY, e.CA_KEY_PASSPHRASE, e.CA_KEY_PASSPHRASE_FILE),
@@ -251,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       ),
       tufRootDir: e.CA_TUF_ROOT_DIR === undefined ? undefined : resolve(cwd, e.CA_TUF_ROOT_DIR),
       logUrl: e.CA_LOG_URL ?? `http://127.0.0.1:${e.LOG_PORT}`,
+      signingLog: e.CA_SIGNING_LOG,
       logPublicKeysFile:
         e.CA_LOG_PUBLIC_KEYS === undefined ? undefined : resolve(cwd, e.CA_LOG_PUBLIC_KEYS),
       ctRequired: e.CA_CT_REQUIRED === 'true',

@@ -84,6 +84,7 @@ export const envSchema = z.object({
     )
     .default('1.3.6.1.4.1.57264.2'),
   CA_LOG_PUBLIC_KEYS: z.string().min(1).optional(),
+  CA_SIGNING_LOG: z.enum(['v1', 'v2'], { message: 'must be v1 or v2' }).default('v1'),
   CA_CT_REQUIRED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
   CA_MAX_CERT_LIFETIME_SECONDS: positiveInt(24 * 3600, 3600),
   CA_RATE_LIMIT_PER_IDENTITY: positiveInt(1_000_000, 120),
@@ -96,6 +97,10 @@ export const envSchema = z.object({
   CT_LOG_KEY_PASSPHRASE: z.string().min(1).optional(),
   CT_LOG_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
   LOG_CA_ROOTS: z.string().min(1).optional(),
+  LOG_V2_PUBLIC_URL: httpUrl.optional(),
+  LOG_V2_KEY: z.string().min(1).optional(),
+  LOG_V2_KEY_PASSPHRASE: z.string().min(1).optional(),
+  LOG_V2_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
   LOG_BATCH_MAX_SIZE: positiveInt(4096, 256),
   LOG_BATCH_MAX_WAIT_MS: positiveInt(10_000, 10),
   LOG_QUEUE_MAX_ENTRIES: positiveInt(1_000_000, 1024),
@@ -119,6 +124,8 @@ export const secretVariables: ReadonlySet<string> = new Set([
   'CT_LOG_KEY_PASSPHRASE',
   'TSA_KEY',
   'TSA_KEY_PASSPHRASE',
+  'LOG_V2_KEY',
+  'LOG_V2_KEY_PASSPHRASE',
 ]);
 
 export type EnvInput = z.input<typeof envSchema>;

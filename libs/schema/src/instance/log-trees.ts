@@ -7,6 +7,8 @@ import type { TreePurpose } from '../purposes';
  */
 export interface PublishedLogTree {
   purpose: TreePurpose;
+  /** The checkpoint origin (for a Rekor v2 shard, the hostname of its URL). */
+  origin: string;
   /** DER SubjectPublicKeyInfo of the tree's key. */
   publicKey: Buffer;
   logId: Buffer;
@@ -16,13 +18,14 @@ export interface PublishedLogTree {
 }
 
 const SELECT_TREES =
-  'SELECT purpose, public_key, log_id, created_at, frozen_at FROM log_tree ORDER BY created_at';
+  'SELECT purpose, origin, public_key, log_id, created_at, frozen_at FROM log_tree ORDER BY created_at';
 
 /** Every tree of the log, oldest first: the CA's one read of the log's tables. */
 export async function readPublishedLogTrees(dataSource: DataSource): Promise<PublishedLogTree[]> {
   const rows = await dataSource.query<
     Array<{
       purpose: TreePurpose;
+      origin: string;
       public_key: Buffer;
       log_id: Buffer;
       created_at: Date;
@@ -31,6 +34,7 @@ export async function readPublishedLogTrees(dataSource: DataSource): Promise<Pub
   >(SELECT_TREES);
   return rows.map((r) => ({
     purpose: r.purpose,
+    origin: r.origin,
     publicKey: r.public_key,
     logId: r.log_id,
     createdAt: r.created_at,

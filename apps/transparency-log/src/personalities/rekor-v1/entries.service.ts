@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { hashLeaf, MAX_ENTRY_SIZE } from '@app/merkle';
+import { hashLeaf } from '@app/merkle';
+import { checkEntrySize } from '../../core/entry-size';
 import { EntryRepository, type StoredEntry } from '../../core/entry.repository';
 import { ProofsService } from '../../core/proofs.service';
 import type { LogTree } from '@app/schema';
@@ -10,19 +11,6 @@ import { EntryError, parseProposedEntry, type ParsedEntry } from './kinds';
 import { entryUuid, type LogEntryBody, logEntryView } from './log-entry.view';
 
 const UUID = /^([0-9a-fA-F]{16})?([0-9a-fA-F]{64})$/;
-
-/**
- * Refuses a canonical body a C2SP tlog-tiles entry bundle cannot hold (two length octets): once
- * logged, the entries tile that covers it could never be served.
- */
-function checkEntrySize(length: number): void {
-  if (length > MAX_ENTRY_SIZE) {
-    throw new LogError(
-      'PAYLOAD_TOO_LARGE',
-      `entry: the canonical entry would take ${length} bytes; a C2SP entry bundle holds at most ${MAX_ENTRY_SIZE}`,
-    );
-  }
-}
 
 /** Rekor v1 entry operations: add, get by index or UUID, retrieve several. */
 @Injectable()

@@ -12,12 +12,14 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /**
  * Where each personality's active tree is mounted: a C2SP tlog-tiles client given `<base><prefix>`
  * reads `checkpoint` and `tile/...` under it. The bare `/api/v2/checkpoint` and `/api/v2/tile/...`
- * are Rekor v2's (rekor-tiles serves its own log there), so no v1 tree is served on them.
+ * are Rekor v2's, as rekor-tiles serves them: the shard whose origin is the request's hostname
+ * (each shard has a hostname of its own), else the active shard.
  */
-export const TILE_MOUNTS = { artifact: '/api/v1/log/', ct: '/ct/' } as const satisfies Record<
-  TreePurpose,
-  string
->;
+export const TILE_MOUNTS = {
+  artifact: '/api/v1/log/',
+  ct: '/ct/',
+  'rekor-v2': '/api/v2/',
+} as const satisfies Record<TreePurpose, string>;
 
 /**
  * C2SP tlog-tiles read API: for the active tree of each personality under its own prefix
@@ -52,12 +54,15 @@ export class TilesController {
     return this.mounted('ct', req, res);
   }
 
-  @Get(['api/v2/checkpoint', 'api/v2/tile/*path'])
-  rekorV2(): never {
-    throw new LogError(
-      'NOT_FOUND',
-      `/api/v2/checkpoint and /api/v2/tile/ are reserved for the Rekor v2 log; the Rekor v1 tree's tiles are under ${TILE_MOUNTS.artifact}, the CT tree's under ${TILE_MOUNTS.ct}`,
-    );
+  @Get('api/v2/checkpoint')
+  async v2Checkpoint(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.checkpoint(await this.v2Shard(req), res);
+  }
+
+  @Get('api/v2/tile/*path')
+  async v2Tile(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const tree = await this.v2Shard(req);
+    return this.tile(tree, req.path.slice(TILE_MOUNTS['rekor-v2'].length), res);
   }
 
   @Get('api/v2/trees/:treeId/checkpoint')
@@ -73,6 +78,13 @@ export class TilesController {
   ): Promise<void> {
     const tree = await this.trees.tree(parseIndex('treeId', treeId));
     return this.tile(tree, req.path.slice(`/api/v2/trees/${treeId}/`.length), res);
+  }
+
+  /** The Rekor v2 shard a request is for: by its hostname, else the active one. */
+  private async v2Shard(req: Request): Promise<LogTree> {
+    return (
+      (await this.trees.treeWithOrigin('rekor-v2', req.hostname)) ?? this.trees.activeOf('rekor-v2')
+    );
   }
 
   private mounted(purpose: TreePurpose, req: Request, res: Response): Promise<void> {

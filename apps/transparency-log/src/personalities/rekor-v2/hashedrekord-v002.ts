@@ -1,0 +1,189 @@
+import type { KeyObject } from 'node:crypto';
+import {
+  canonicalJsonBytes,
+  type DigestAlgorithm,
+  DIGEST_LENGTHS,
+  parseCertificate,
+  publicKeyFromSpki,
+  publicKeyToDer,
+  verifyDigestSignature,
+  type ParsedCertificate,
+} from '@app/signing';
+import type { EntryVerifier } from '../../core/trust/verifier';
+import { LogError } from '../../errors';
+
+/** rekor-tiles' message for anything but a hashedrekord request. */
+const NOT_HASHEDREKORD = 'invalid type, must be hashedrekord';
+
+/**
+ * The protobuf-specs `PublicKeyDetails` a key takes by default, with the digest its hashedrekord
+ * entries use: what rekor-tiles stores and what sigstore-go recomputes from a bundle. Pure
+ * Ed25519 is refused (it cannot sign a digest; rekor-tiles#927).
+ */
+function defaultDetails(
+  key: KeyObject,
+): { keyDetails: string; digest: DigestAlgorithm } | undefined {
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType === 'ec') {
+    if (curve === 'prime256v1') return { keyDetails: 'PKIX_ECDSA_P256_SHA_256', digest: 'sha256' };
+    if (curve === 'secp384r1') return { keyDetails: 'PKIX_ECDSA_P384_SHA_384', digest: 'sha384' };
+    if (curve === 'secp521r1') return { keyDetails: 'PKIX_ECDSA_P521_SHA_512', digest: 'sha512' };
+  }
+  if (key.asymmetricKeyType === 'rsa') {
+    const bits = key.asymmetricKeyDetails?.modulusLength;
+    if (bits === 2048 || bits === 3072 || bits === 4096) {
+      return { keyDetails: `PKIX_RSA_PKCS1V15_${bits}_SHA256`, digest: 'sha256' };
+    }
+  }
+  return undefined;
+}
+
+const ALGORITHM_NAMES: Record<DigestAlgorithm, string> = {
+  sha256: 'SHA2_256',
+  sha384: 'SHA2_384',
+  sha512: 'SHA2_512',
+};
+
+/** A validated `hashedRekordRequestV002`, ready to authorize, verify and log. */
+export interface HashedRekordV002 {
+  readonly verifier: EntryVerifier;
+  /** The canonical entry rekor-tiles stores (JCS of the protojson `Entry`). */
+  readonly body: Buffer;
+  /** Checks the signature over the digest (after authorization: it is the costly part). */
+  verify(): void;
+}
+
+const bad = (field: string, message: string) =>
+  new LogError('MALFORMED_REQUEST', `${field}: ${message}`);
+
+function object(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw bad(field, 'must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function base64(value: unknown, field: string): Buffer {
+  if (
+    typeof value !== 'string' ||
+    value.length === 0 ||
+    value.length % 4 !== 0 ||
+    !/^[A-Za-z0-9+/]*={0,2}$/.test(value)
+  ) {
+    throw bad(field, 'must be non-empty standard base64');
+  }
+  return Buffer.from(value, 'base64');
+}
+
+function onlyFields(value: Record<string, unknown>, field: string, allowed: readonly string[]) {
+  const extra = Object.keys(value).find((k) => !allowed.includes(k));
+  if (extra !== undefined) throw bad(`${field}.${extra}`, 'is not a known field');
+}
+
+/**
+ * Parses a Rekor v2 `CreateEntryRequest` (rekor-tiles `POST /api/v2/log/entries`): only
+ * `hashedRekordRequestV002`, with an X.509 certificate (DER) or a public key (DER SPKI), a
+ * `keyDetails` that is the key's own, and a digest of the length that key's algorithm makes.
+ * Builds the canonical entry exactly as rekor-tiles stores it: JCS of
+ * `{"apiVersion":"0.0.2","kind":"hashedrekord","spec":{"hashedRekordV002":{...}}}` with the
+ * verifier as DER. Throws MALFORMED_REQUEST (400) naming the field.
+ */
+export function parseCreateEntryRequest(request: unknown): HashedRekordV002 {
+  const top = object(request, 'request');
+  if ('dsseRequestV002' in top) {
+    throw new LogError(
+      'MALFORMED_REQUEST',
+      `${NOT_HASHEDREKORD}: dsseRequestV002 is not accepted (as by rekor-tiles since v2.3.0); log a DSSE envelope as a hashedrekord over the digest of its PAE, as sigstore-go and cosign do, or use the Rekor v1 API`,
+    );
+  }
+  const keys = Object.keys(top);
+  if (keys.length !== 1 || keys[0] !== 'hashedRekordRequestV002') {
+    throw new LogError('MALFORMED_REQUEST', NOT_HASHEDREKORD);
+  }
+  const req = object(top.hashedRekordRequestV002, 'hashedRekordRequestV002');
+  onlyFields(req, 'hashedRekordRequestV002', ['digest', 'signature']);
+  const digest = base64(req.digest, 'hashedRekordRequestV002.digest');
+  const signature = object(req.signature, 'hashedRekordRequestV002.signature');
+  onlyFields(signature, 'hashedRekordRequestV002.signature', ['content', 'verifier']);
+  const content = base64(signature.content, 'hashedRekordRequestV002.signature.content');
+  const verifierField = 'hashedRekordRequestV002.signature.verifier';
+  const verifier = object(signature.verifier, verifierField);
+  onlyFields(verifier, verifierField, ['keyDetails', 'x509Certificate', 'publicKey']);
+
+  let key: KeyObject;
+  let certificate: ParsedCertificate | undefined;
+  let material: Record<string, { rawBytes: string }>;
+  if ('x509Certificate' in verifier === 'publicKey' in verifier) {
+    throw bad(verifierField, 'must hold exactly one of x509Certificate and publicKey');
+  }
+  if ('x509Certificate' in verifier) {
+    const field = `${verifierField}.x509Certificate`;
+    const der = base64(object(verifier.x509Certificate, field).rawBytes, `${field}.rawBytes`);
+    try {
+      certificate = parseCertificate(new Uint8Array(der));
+    } catch (err) {
+      throw bad(`${field}.rawBytes`, `is not a DER X.509 certificate: ${(err as Error).message}`);
+    }
+    key = certificate.publicKey;
+    material = { x509Certificate: { rawBytes: der.toString('base64') } };
+  } else {
+    const field = `${verifierField}.publicKey`;
+    const der = base64(object(verifier.publicKey, field).rawBytes, `${field}.rawBytes`);
+    try {
+      key = publicKeyFromSpki(new Uint8Array(der));
+    } catch (err) {
+      throw bad(
+        `${field}.rawBytes`,
+        `is not a DER SubjectPublicKeyInfo: ${(err as Error).message}`,
+      );
+    }
+    // Stored as the key's canonical DER, as sigstore-go rebuilds it.
+    material = { publicKey: { rawBytes: Buffer.from(publicKeyToDer(key)).toString('base64') } };
+  }
+  const details = defaultDetails(key);
+  if (details === undefined) {
+    throw bad(
+      `${verifierField}.keyDetails`,
+      'the key is not one rekor-tiles accepts for hashedrekord (ECDSA P-256/384/521, RSA 2048/3072/4096; not pure Ed25519)',
+    );
+  }
+  if (verifier.keyDetails !== details.keyDetails) {
+    throw bad(
+      `${verifierField}.keyDetails`,
+      `is ${JSON.stringify(verifier.keyDetails)}; this key's is ${details.keyDetails}`,
+    );
+  }
+  if (digest.length !== DIGEST_LENGTHS[details.digest]) {
+    throw bad(
+      'hashedRekordRequestV002.digest',
+      `is ${digest.length} bytes; ${details.keyDetails} signs a ${DIGEST_LENGTHS[details.digest]}-byte ${ALGORITHM_NAMES[details.digest]} digest`,
+    );
+  }
+  const body = Buffer.from(
+    canonicalJsonBytes({
+      apiVersion: '0.0.2',
+      kind: 'hashedrekord',
+      spec: {
+        hashedRekordV002: {
+          data: { algorithm: ALGORITHM_NAMES[details.digest], digest: digest.toString('base64') },
+          signature: {
+            content: content.toString('base64'),
+            verifier: { keyDetails: details.keyDetails, ...material },
+          },
+        },
+      },
+    }),
+  );
+  return {
+    verifier: certificate === undefined ? { publicKey: key } : { publicKey: key, certificate },
+    body,
+    verify: () => {
+      if (!verifyDigestSignature(key, details.digest, digest, content)) {
+        throw new LogError(
+          'MALFORMED_REQUEST',
+          'hashedRekordRequestV002.signature.content: the signature does not verify over the digest with this key',
+        );
+      }
+    },
+  };
+}
