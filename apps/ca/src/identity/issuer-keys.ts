@@ -1,8 +1,8 @@
-import { isIP } from 'node:net';
 import { Logger } from '@nestjs/common';
+import { getDomain } from 'tldts';
 import { boundedFetch, isTooLarge } from './bounded-fetch';
 import { IdentityError, quote } from './identity.error';
-import { checkFetchableUrl, checkSameDomain } from './issuer-url';
+import { checkFetchableUrl } from './issuer-url';
 import { jose, type JWTVerifyGetKey } from './jose';
 
 /** How {@link discoverIssuerKeys} reaches the network. */
@@ -15,10 +15,12 @@ export interface IssuerKeysOptions {
   /** The issuer's `allowHttp`: permits an http `jwks_uri` on a loopback host. */
   allowHttp: boolean;
   /**
-   * The issuer was matched by a wildcard, so whoever runs it is not vetted: its `jwks_uri` must
-   * then be in the issuer's domain (same host, or same last two labels; an IP only as itself).
+   * Who requires the `jwks_uri` to be in the issuer's domain (same host, or the same registrable
+   * domain by the Public Suffix List; an IP address or `localhost` only as itself): `wildcard`
+   * for an issuer matched by a wildcard, whose operator is not vetted; `configured` for an
+   * issuer with `jwksInIssuerDomain: true`. Absent: any fetchable `jwks_uri`.
    */
-  jwksInIssuerDomain?: boolean;
+  jwksInIssuerDomain?: 'wildcard' | 'configured';
 }
 
 const logger = new Logger('IssuerKeys');
@@ -75,12 +77,11 @@ export async function discoverIssuerKeys(
   }
   const problem = checkFetchableUrl(jwksUrl, options.allowHttp);
   if (problem !== undefined) throw invalid(`has jwks_uri ${quote(rawJwksUri)}: ${problem}`);
-  if (
-    options.jwksInIssuerDomain === true &&
-    !sameDomain(jwksUrl.hostname, new URL(issuer).hostname)
-  ) {
+  const domainRule = options.jwksInIssuerDomain;
+  if (domainRule !== undefined && !sameDomain(jwksUrl.hostname, new URL(issuer).hostname)) {
+    const who = domainRule === 'wildcard' ? 'a wildcard issuer' : "the issuer's jwksInIssuerDomain";
     throw invalid(
-      `has jwks_uri ${quote(rawJwksUri)} outside the issuer's domain, which a wildcard issuer requires`,
+      `has jwks_uri ${quote(rawJwksUri)} outside the issuer's domain, which ${who} requires`,
     );
   }
 
@@ -213,9 +214,17 @@ function keyLookupError(
   }
 }
 
-/** Same host, or (neither an IP address) the same last two labels: Fulcio's domain rule. */
+/**
+ * Same host, or the same registrable domain by the Public Suffix List, private section included:
+ * `keys.example.com` for `accounts.example.com`, but not `evil.github.io` for `acme.github.io`,
+ * which Fulcio's "same last two labels" would accept. Hosts without a registrable domain (IP
+ * addresses, `localhost`) only as themselves.
+ */
 function sameDomain(host: string, issuerHost: string): boolean {
   if (host === issuerHost) return true;
-  if (isIP(host) !== 0 || isIP(issuerHost) !== 0 || host.startsWith('[')) return false;
-  return checkSameDomain(host, issuerHost) === undefined;
+  const domain = getDomain(host, { allowPrivateDomains: true, extractHostname: false });
+  return (
+    domain !== null &&
+    domain === getDomain(issuerHost, { allowPrivateDomains: true, extractHostname: false })
+  );
 }

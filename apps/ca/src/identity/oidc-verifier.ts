@@ -186,7 +186,9 @@ export class OidcVerifier {
       timeoutMs: this.timeoutMs,
       jwksCooldownMs: this.jwksCooldownMs,
       allowHttp: config.allowHttp === true,
-      jwksInIssuerDomain: wildcard,
+      ...(wildcard || config.jwksInIssuerDomain === true
+        ? { jwksInIssuerDomain: wildcard ? 'wildcard' : 'configured' }
+        : {}),
     });
     cache.set(issuer, pending);
     // A failed discovery is forgotten, so the next token retries rather than failing forever.
