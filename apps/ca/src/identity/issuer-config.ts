@@ -26,7 +26,10 @@ export interface IssuerConfig {
   /** The `aud` the token must carry. */
   audience: string;
   type: IssuerType;
-  /** Permits plain http, and only to loopback hosts (127.0.0.0/8, ::1, localhost). */
+  /**
+   * Development issuers: permits plain http, and only to loopback hosts (127.0.0.0/8, ::1,
+   * localhost), and lifts the refusal of non-public addresses (see `publicOnlyFetch`).
+   */
   allowHttp?: boolean;
   /** `email` type: accept tokens without `email_verified: true` (Entra ID, ADFS). */
   skipEmailVerification?: boolean;

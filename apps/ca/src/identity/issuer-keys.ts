@@ -4,6 +4,7 @@ import { boundedFetch, isTooLarge } from './bounded-fetch';
 import { IdentityError, quote } from './identity.error';
 import { checkFetchableUrl } from './issuer-url';
 import { jose, type JWTVerifyGetKey } from './jose';
+import { addressRefusal } from './public-fetch';
 
 /** How {@link discoverIssuerKeys} reaches the network. */
 export interface IssuerKeysOptions {
@@ -107,7 +108,7 @@ export async function discoverIssuerKeys(
             return key;
         }
       }
-      throw keyLookupError(error, header, jwksUri);
+      throw keyLookupError(error, header, jwksUri, options.timeoutMs);
     }
   };
   return { jwksUri, getKey };
@@ -139,7 +140,7 @@ async function fetchJsonObject(
         `${url} is larger than ${MAX_ANSWER_BYTES} bytes`,
       );
     }
-    throw unavailable(`could not fetch ${url}`, networkReason(error, timeoutMs), error);
+    throw unavailable(`could not fetch ${url}`, failureReason(error, timeoutMs), error);
   }
   let document: unknown;
   try {
@@ -159,28 +160,34 @@ function isMultipleMatch(error: unknown): error is AsyncIterable<CandidateKey> {
   return (error as { code?: unknown } | null)?.code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS';
 }
 
-/** Why a request failed, in words: timeout, or the socket error code (ECONNREFUSED, ENOTFOUND). */
-function networkReason(error: unknown, timeoutMs: number): string {
-  const { name, message, cause } = (error ?? {}) as {
+/**
+ * Why a request failed, in words, for the log: a refused address (host, address and its class),
+ * a timeout, jose's error code and message, or the socket error code (ECONNREFUSED, ENOTFOUND).
+ */
+function failureReason(error: unknown, timeoutMs: number): string {
+  const refused = addressRefusal(error);
+  if (refused !== undefined) return refused.message;
+  const { name, code, message, cause } = (error ?? {}) as {
     name?: string;
+    code?: string;
     message?: string;
     cause?: unknown;
   };
-  if (name === 'TimeoutError' || name === 'AbortError') return `timed out after ${timeoutMs} ms`;
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : (message ?? String(error));
+  if (name === 'TimeoutError' || name === 'AbortError' || code === 'ERR_JWKS_TIMEOUT') {
+    return `timed out after ${timeoutMs} ms`;
+  }
+  if (code !== undefined) return `${code}: ${message ?? ''}`;
+  const socketCode = (cause as { code?: unknown } | undefined)?.code;
+  return typeof socketCode === 'string' ? socketCode : (message ?? String(error));
 }
 
 function keyLookupError(
   error: unknown,
   header: { kid?: string; alg?: string },
   jwksUri: string,
+  timeoutMs: number,
 ): IdentityError {
-  const { code, message, cause } = (error ?? {}) as {
-    code?: string;
-    message?: string;
-    cause?: unknown;
-  };
+  const { code } = (error ?? {}) as { code?: string };
   const kid = header.kid === undefined ? 'no kid' : `kid ${quote(header.kid)}`;
   if (isTooLarge(error)) {
     return new IdentityError(
@@ -202,15 +209,8 @@ function keyLookupError(
         `several keys in ${jwksUri} match the token's ${kid}; the signature verifies with none`,
         { cause: error },
       );
-    default: {
-      const socketCode = (cause as { code?: unknown } | undefined)?.code;
-      const reason = typeof socketCode === 'string' ? socketCode : (message ?? 'unknown error');
-      return unavailable(
-        `could not fetch JWKS ${jwksUri}`,
-        `${code ?? 'network'}: ${reason}`,
-        error,
-      );
-    }
+    default:
+      return unavailable(`could not fetch JWKS ${jwksUri}`, failureReason(error, timeoutMs), error);
   }
 }
 
