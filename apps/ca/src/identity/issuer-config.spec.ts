@@ -157,6 +157,10 @@ describe(parseIssuers.name, () => {
       "issuers[0].wildcardUrl: must not have '*' in the last two labels of the host",
     ],
     [
+      [{ wildcardUrl: 'https://*.github.io/id', audience: 'a', type: 'kubernetes' }],
+      'issuers[0].wildcardUrl: must not have \'*\' directly under the public suffix "github.io", where anyone can register a name (Public Suffix List)',
+    ],
+    [
       [{ url: 'https://idp.example.com', audience: 'a', type: 'email', maxTokenAge: '0s' }],
       'issuers[0].maxTokenAge: must be a duration such as 90s, 10m or 1h',
     ],

@@ -26,7 +26,10 @@ export interface IssuerConfig {
   /** The `aud` the token must carry. */
   audience: string;
   type: IssuerType;
-  /** Permits plain http, and only to loopback hosts (127.0.0.0/8, ::1, localhost). */
+  /**
+   * Development issuers: permits plain http, and only to loopback hosts (127.0.0.0/8, ::1,
+   * localhost), and lifts the refusal of non-public addresses (see `publicOnlyFetch`).
+   */
   allowHttp?: boolean;
   /** `email` type: accept tokens without `email_verified: true` (Entra ID, ADFS). */
   skipEmailVerification?: boolean;
@@ -34,6 +37,12 @@ export interface IssuerConfig {
   subjectDomain?: string;
   /** `spiffe` type: the trust domain every `sub` must belong to. */
   spiffeTrustDomain?: string;
+  /**
+   * Refuse a discovery document whose `jwks_uri` is not on the issuer's host or registrable
+   * domain (Public Suffix List). Always so for wildcard issuers; off by default for exact ones,
+   * since some keep their keys elsewhere (Google: accounts.google.com, keys on googleapis.com).
+   */
+  jwksInIssuerDomain?: boolean;
   /** Oldest token accepted, by its `iat`, as a duration (`10m`, `1h`); default {@link DEFAULT_MAX_TOKEN_AGE}. */
   maxTokenAge?: string;
 }
@@ -53,6 +62,7 @@ const issuerSchema = z
     skipEmailVerification: z.boolean().optional(),
     subjectDomain: z.string().min(1).optional(),
     spiffeTrustDomain: z.string().min(1).optional(),
+    jwksInIssuerDomain: z.boolean().optional(),
     maxTokenAge: z
       .string()
       .refine((v) => (parseDuration(v) ?? 0) > 0, 'must be a duration such as 90s, 10m or 1h')

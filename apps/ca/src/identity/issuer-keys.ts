@@ -1,9 +1,10 @@
-import { isIP } from 'node:net';
 import { Logger } from '@nestjs/common';
+import { getDomain } from 'tldts';
 import { boundedFetch, isTooLarge } from './bounded-fetch';
 import { IdentityError, quote } from './identity.error';
-import { checkFetchableUrl, checkSameDomain } from './issuer-url';
+import { checkFetchableUrl } from './issuer-url';
 import { jose, type JWTVerifyGetKey } from './jose';
+import { addressRefusal } from './public-fetch';
 
 /** How {@link discoverIssuerKeys} reaches the network. */
 export interface IssuerKeysOptions {
@@ -15,10 +16,12 @@ export interface IssuerKeysOptions {
   /** The issuer's `allowHttp`: permits an http `jwks_uri` on a loopback host. */
   allowHttp: boolean;
   /**
-   * The issuer was matched by a wildcard, so whoever runs it is not vetted: its `jwks_uri` must
-   * then be in the issuer's domain (same host, or same last two labels; an IP only as itself).
+   * Who requires the `jwks_uri` to be in the issuer's domain (same host, or the same registrable
+   * domain by the Public Suffix List; an IP address or `localhost` only as itself): `wildcard`
+   * for an issuer matched by a wildcard, whose operator is not vetted; `configured` for an
+   * issuer with `jwksInIssuerDomain: true`. Absent: any fetchable `jwks_uri`.
    */
-  jwksInIssuerDomain?: boolean;
+  jwksInIssuerDomain?: 'wildcard' | 'configured';
 }
 
 const logger = new Logger('IssuerKeys');
@@ -75,12 +78,11 @@ export async function discoverIssuerKeys(
   }
   const problem = checkFetchableUrl(jwksUrl, options.allowHttp);
   if (problem !== undefined) throw invalid(`has jwks_uri ${quote(rawJwksUri)}: ${problem}`);
-  if (
-    options.jwksInIssuerDomain === true &&
-    !sameDomain(jwksUrl.hostname, new URL(issuer).hostname)
-  ) {
+  const domainRule = options.jwksInIssuerDomain;
+  if (domainRule !== undefined && !sameDomain(jwksUrl.hostname, new URL(issuer).hostname)) {
+    const who = domainRule === 'wildcard' ? 'a wildcard issuer' : "the issuer's jwksInIssuerDomain";
     throw invalid(
-      `has jwks_uri ${quote(rawJwksUri)} outside the issuer's domain, which a wildcard issuer requires`,
+      `has jwks_uri ${quote(rawJwksUri)} outside the issuer's domain, which ${who} requires`,
     );
   }
 
@@ -106,7 +108,7 @@ export async function discoverIssuerKeys(
             return key;
         }
       }
-      throw keyLookupError(error, header, jwksUri);
+      throw keyLookupError(error, header, jwksUri, options.timeoutMs);
     }
   };
   return { jwksUri, getKey };
@@ -138,7 +140,7 @@ async function fetchJsonObject(
         `${url} is larger than ${MAX_ANSWER_BYTES} bytes`,
       );
     }
-    throw unavailable(`could not fetch ${url}`, networkReason(error, timeoutMs), error);
+    throw unavailable(`could not fetch ${url}`, failureReason(error, timeoutMs), error);
   }
   let document: unknown;
   try {
@@ -158,28 +160,34 @@ function isMultipleMatch(error: unknown): error is AsyncIterable<CandidateKey> {
   return (error as { code?: unknown } | null)?.code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS';
 }
 
-/** Why a request failed, in words: timeout, or the socket error code (ECONNREFUSED, ENOTFOUND). */
-function networkReason(error: unknown, timeoutMs: number): string {
-  const { name, message, cause } = (error ?? {}) as {
+/**
+ * Why a request failed, in words, for the log: a refused address (host, address and its class),
+ * a timeout, jose's error code and message, or the socket error code (ECONNREFUSED, ENOTFOUND).
+ */
+function failureReason(error: unknown, timeoutMs: number): string {
+  const refused = addressRefusal(error);
+  if (refused !== undefined) return refused.message;
+  const { name, code, message, cause } = (error ?? {}) as {
     name?: string;
+    code?: string;
     message?: string;
     cause?: unknown;
   };
-  if (name === 'TimeoutError' || name === 'AbortError') return `timed out after ${timeoutMs} ms`;
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : (message ?? String(error));
+  if (name === 'TimeoutError' || name === 'AbortError' || code === 'ERR_JWKS_TIMEOUT') {
+    return `timed out after ${timeoutMs} ms`;
+  }
+  if (code !== undefined) return `${code}: ${message ?? ''}`;
+  const socketCode = (cause as { code?: unknown } | undefined)?.code;
+  return typeof socketCode === 'string' ? socketCode : (message ?? String(error));
 }
 
 function keyLookupError(
   error: unknown,
   header: { kid?: string; alg?: string },
   jwksUri: string,
+  timeoutMs: number,
 ): IdentityError {
-  const { code, message, cause } = (error ?? {}) as {
-    code?: string;
-    message?: string;
-    cause?: unknown;
-  };
+  const { code } = (error ?? {}) as { code?: string };
   const kid = header.kid === undefined ? 'no kid' : `kid ${quote(header.kid)}`;
   if (isTooLarge(error)) {
     return new IdentityError(
@@ -201,21 +209,22 @@ function keyLookupError(
         `several keys in ${jwksUri} match the token's ${kid}; the signature verifies with none`,
         { cause: error },
       );
-    default: {
-      const socketCode = (cause as { code?: unknown } | undefined)?.code;
-      const reason = typeof socketCode === 'string' ? socketCode : (message ?? 'unknown error');
-      return unavailable(
-        `could not fetch JWKS ${jwksUri}`,
-        `${code ?? 'network'}: ${reason}`,
-        error,
-      );
-    }
+    default:
+      return unavailable(`could not fetch JWKS ${jwksUri}`, failureReason(error, timeoutMs), error);
   }
 }
 
-/** Same host, or (neither an IP address) the same last two labels: Fulcio's domain rule. */
+/**
+ * Same host, or the same registrable domain by the Public Suffix List, private section included:
+ * `keys.example.com` for `accounts.example.com`, but not `evil.github.io` for `acme.github.io`,
+ * which Fulcio's "same last two labels" would accept. Hosts without a registrable domain (IP
+ * addresses, `localhost`) only as themselves.
+ */
 function sameDomain(host: string, issuerHost: string): boolean {
   if (host === issuerHost) return true;
-  if (isIP(host) !== 0 || isIP(issuerHost) !== 0 || host.startsWith('[')) return false;
-  return checkSameDomain(host, issuerHost) === undefined;
+  const domain = getDomain(host, { allowPrivateDomains: true, extractHostname: false });
+  return (
+    domain !== null &&
+    domain === getDomain(issuerHost, { allowPrivateDomains: true, extractHostname: false })
+  );
 }

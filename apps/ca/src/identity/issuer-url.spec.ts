@@ -111,6 +111,44 @@ describe(checkWildcardUrl.name, () => {
     expect(checkWildcardUrl(pattern, allowHttp)).toBe(problem);
   });
 
+  // Security review L2: "no '*' in the last two labels" still let `https://*.github.io` in, where
+  // anyone can host an issuer. The Public Suffix List (private section included) says where names
+  // are handed out to anyone; a `*` there or directly under it is refused.
+  it.each([
+    ['https://*.github.io/x', 'must not have \'*\' directly under the public suffix "github.io"'],
+    [
+      'https://*.herokuapp.com',
+      'must not have \'*\' directly under the public suffix "herokuapp.com"',
+    ],
+    [
+      'https://idp.*.github.io/x',
+      'must not have \'*\' directly under the public suffix "github.io"',
+    ],
+    [
+      'https://*.s3.amazonaws.com/x',
+      'must not have \'*\' directly under the public suffix "s3.amazonaws.com"',
+    ],
+    ['https://*.co.uk/x', 'must not have \'*\' directly under the public suffix "co.uk"'],
+    // `*.kawasaki.jp` is a wildcard rule of the list: there the `*` is part of the suffix itself.
+    ['https://idp.*.kawasaki.jp/x', 'must not have \'*\' in the public suffix "*.kawasaki.jp"'],
+  ])('refuses %s by the Public Suffix List: %s', (pattern, problem) => {
+    expect(checkWildcardUrl(pattern, false)).toBe(
+      `${problem}, where anyone can register a name (Public Suffix List)`,
+    );
+  });
+
+  it.each([
+    // The real EKS meta-issuer: amazonaws.com is the registrable domain of its neutral form.
+    'https://oidc.eks.*.amazonaws.com/id/*',
+    'https://*.idp.example.co.uk/x',
+    'https://*.acme.github.io/x',
+    // githubusercontent.com is a private suffix; actions.githubusercontent.com is GitHub's own.
+    'https://*.actions.githubusercontent.com/x',
+    'https://ci.*.example.com/*',
+  ])('accepts %s: the registrable domain is literal', (pattern) => {
+    expect(checkWildcardUrl(pattern, false)).toBeUndefined();
+  });
+
   // Security review M3: `**` and `*-*-*` compiled to regexes that backtrack (quadratic, cubic) on
   // the unverified `iss` of any token, before its signature is checked.
   it.each([

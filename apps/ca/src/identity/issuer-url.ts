@@ -3,6 +3,7 @@
  * An issuer URL is where the CA will send HTTP requests, so these rules are what keeps a token's
  * `iss` from pointing the CA at arbitrary hosts (SSRF, GHSA-59jp-pj84-45mr).
  */
+import { getPublicSuffix } from 'tldts';
 
 /** What one `*` of a wildcard issuer URL matches: Fulcio's MetaRegex class, never `.` or `/`. */
 const WILDCARD_LABEL = /^[-_a-zA-Z0-9]+$/;
@@ -50,9 +51,9 @@ export function checkIssuerUrl(raw: string, allowHttp: boolean): string | undefi
 
 /**
  * Checks a wildcard (meta-issuer) URL such as `https://oidc.eks.*.amazonaws.com/id/*`. Each `*`
- * is a whole host label or path segment (not `**`, not `ci-*`), and not in the scheme, port or the
- * last two host labels (a wildcard there would let tokens name hosts in any domain). http needs a
- * literal loopback host.
+ * is a whole host label or path segment (not `**`, not `ci-*`), and not in the scheme, port, the
+ * last two host labels or the registrable domain by the Public Suffix List (a wildcard there would
+ * let tokens name hosts that anyone can register). http needs a literal loopback host.
  * Returns the problem, or undefined when the pattern is acceptable.
  */
 export function checkWildcardUrl(pattern: string, allowHttp: boolean): string | undefined {
@@ -70,6 +71,8 @@ export function checkWildcardUrl(pattern: string, allowHttp: boolean): string | 
   if (labels.length < 2 || labels.slice(-2).some((label) => label.includes('*'))) {
     return "must not have '*' in the last two labels of the host";
   }
+  const suffixProblem = publicSuffixProblem(labels);
+  if (suffixProblem !== undefined) return suffixProblem;
   // A `*` that shares its label with anything (`**`, `ci-*-*`) is what made the old regex
   // backtrack; whole-label wildcards are also what Fulcio's meta-issuers use.
   if (pattern.includes('**')) return `has adjacent wildcards "**"; ${WHOLE_WILDCARD}`;
@@ -89,6 +92,34 @@ export function checkWildcardUrl(pattern: string, allowHttp: boolean): string | 
     return 'is not an absolute URL';
   }
   return checkFetchableUrl(url, allowHttp);
+}
+
+/** Stands for a `*` when asking the Public Suffix List: a label that no rule of the list names. */
+const NEUTRAL_LABEL = 'signet-wildcard';
+
+/**
+ * Whether a `*` among the host `labels` falls in a public suffix or directly under one, where
+ * anyone can register a name (`*.github.io`, `*.s3.amazonaws.com`, `*.co.uk`): the registrable
+ * domain must be literal. Asks the Public Suffix List, private section included, about the host
+ * with each `*` replaced by a label the list does not name, so a wildcard rule of the list
+ * (`*.kawasaki.jp`) still counts. A `*` is not tried as every label it could match: for
+ * `oidc.eks.*.amazonaws.com`, `*` = `s3` or `us-east-1` names suffixes of the list, but those are
+ * Amazon's own DNS, and refusing them would refuse the EKS meta-issuer.
+ */
+function publicSuffixProblem(labels: readonly string[]): string | undefined {
+  if (!labels.includes('*')) return undefined;
+  const neutral = labels.map((label) => (label === '*' ? NEUTRAL_LABEL : label.toLowerCase()));
+  const suffix = getPublicSuffix(neutral.join('.'), { allowPrivateDomains: true });
+  // No answer only for hosts the list cannot parse; default deny.
+  const suffixLength = suffix === null ? labels.length : suffix.split('.').length;
+  const inSuffix = labels.slice(-suffixLength).join('.');
+  const where = (text: string): string =>
+    `must not have '*' ${text}, where anyone can register a name (Public Suffix List)`;
+  if (inSuffix.includes('*')) return where(`in the public suffix "${inSuffix}"`);
+  if (labels.at(-suffixLength - 1) === '*') {
+    return where(`directly under the public suffix "${inSuffix}"`);
+  }
+  return undefined;
 }
 
 /**

@@ -10,6 +10,7 @@ import { discoverIssuerKeys, type IssuerKeys } from './issuer-keys';
 import { compileWildcardUrl } from './issuer-url';
 import { jose, type JWTPayload, type ProtectedHeaderParameters } from './jose';
 import { buildPrincipal, type Principal } from './principal';
+import { publicOnlyFetch } from './public-fetch';
 import { verificationError } from './token-errors';
 
 /** Signature algorithms accepted in ID tokens; `none` and the HMAC family never are. */
@@ -21,7 +22,11 @@ export interface OidcVerifierOptions {
   maxTokenBytes?: number;
   /** Leeway for `exp`, `nbf` and `iat`. Default 60. */
   clockToleranceSeconds?: number;
-  /** Used for discovery and JWKS requests. Default: the global `fetch`. */
+  /**
+   * Used for discovery and JWKS requests, for every issuer. Default: {@link publicOnlyFetch},
+   * which connects only to public addresses, for issuers without `allowHttp`; the global
+   * `fetch` for those with it (development issuers on loopback).
+   */
   fetch?: typeof fetch;
   /** Minimum time between JWKS refetches caused by an unknown `kid`. Default 30000. */
   jwksCooldownMs?: number;
@@ -61,7 +66,8 @@ export class OidcVerifier {
   private readonly wildcardKeys = new Map<string, Promise<IssuerKeys>>();
   private readonly maxTokenBytes: number;
   private readonly clockTolerance: number;
-  private readonly fetch: typeof fetch;
+  private readonly fetch: typeof fetch | undefined;
+  private readonly publicOnlyFetch = publicOnlyFetch();
   private readonly jwksCooldownMs: number;
   private readonly timeoutMs: number;
 
@@ -76,7 +82,7 @@ export class OidcVerifier {
       .map((config) => ({ matches: compileWildcardUrl(config.wildcardUrl ?? ''), config }));
     this.maxTokenBytes = options.maxTokenBytes ?? 16384;
     this.clockTolerance = options.clockToleranceSeconds ?? 60;
-    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.fetch = options.fetch;
     this.jwksCooldownMs = options.jwksCooldownMs ?? 30_000;
     this.timeoutMs = options.timeoutMs ?? 5000;
   }
@@ -182,11 +188,15 @@ export class OidcVerifier {
       return cached;
     }
     const pending = discoverIssuerKeys(issuer, {
-      fetch: this.fetch,
+      fetch:
+        this.fetch ??
+        (config.allowHttp === true ? (input, init) => fetch(input, init) : this.publicOnlyFetch),
       timeoutMs: this.timeoutMs,
       jwksCooldownMs: this.jwksCooldownMs,
       allowHttp: config.allowHttp === true,
-      jwksInIssuerDomain: wildcard,
+      ...(wildcard || config.jwksInIssuerDomain === true
+        ? { jwksInIssuerDomain: wildcard ? 'wildcard' : 'configured' }
+        : {}),
     });
     cache.set(issuer, pending);
     // A failed discovery is forgotten, so the next token retries rather than failing forever.

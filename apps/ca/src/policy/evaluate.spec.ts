@@ -1,4 +1,6 @@
+import { parse as parseYaml } from 'yaml';
 import { evaluate, type PolicyLimits, type PolicyRequest, type StoredRule } from './evaluate';
+import { parseRules } from './rules.config';
 
 const LIMITS: PolicyLimits = { defaultLifetimeSeconds: 600, maxLifetimeSeconds: 3600 };
 const GITHUB = 'https://token.actions.githubusercontent.com';
@@ -121,18 +123,70 @@ describe(evaluate.name, () => {
     ).toBe('NO_RULE');
   });
 
-  it('compares numbers and booleans through String(), and never matches absent or structured claims', () => {
-    const r = rule({ name: 'typed', claims: { repository_id: '42', fork: 'false', any: '*' } });
-    const claims = { repository_id: 42, fork: false, any: 'x' };
-    expect(outcome([r], request({ claims }))).toBe('typed');
-    expect(outcome([r], request({ claims: { ...claims, repository_id: 43 } }))).toBe('NO_RULE');
-    // `*` matches any text, but an object, array, null or missing claim has none.
-    for (const any of [{ a: 1 }, ['x'], null, undefined]) {
-      expect(outcome([r], request({ claims: { ...claims, any } }))).toBe('NO_RULE');
+  // Security review L9: claims were compared as text, so `email_verified: true` in a rule also
+  // matched the string "true", which any issuer that lets users set claims could send.
+  it.each<[unknown, string]>([
+    [true, 'typed'],
+    ['true', 'NO_RULE'],
+    [1, 'NO_RULE'],
+    [false, 'NO_RULE'],
+    [undefined, 'NO_RULE'],
+  ])(
+    'matches a boolean rule value to a claim of the same type and value: %j → %s',
+    (value, expected) => {
+      const r = rule({ name: 'typed', claims: { email_verified: true } });
+      expect(outcome([r], request({ claims: { email_verified: value } }))).toBe(expected);
+    },
+  );
+
+  it.each<[unknown, string]>([
+    [1, 'typed'],
+    ['1', 'NO_RULE'],
+    [true, 'NO_RULE'],
+    [2, 'NO_RULE'],
+  ])(
+    'matches a number rule value to a claim of the same type and value: %j → %s',
+    (value, expected) => {
+      const r = rule({ name: 'typed', claims: { run_attempt: 1 } });
+      expect(outcome([r], request({ claims: { run_attempt: value } }))).toBe(expected);
+    },
+  );
+
+  it('keeps the type a rule has in YAML: email_verified: true does not match "true"', () => {
+    const [spec] = parseRules(
+      parseYaml(`
+- name: verified
+  issuer: ${LOCAL}
+  subject: alice@example.com
+  claims: { email_verified: true }
+`),
+      3600,
+    );
+    const verified = rule({ ...spec!, name: 'verified' });
+    expect(outcome([verified], request({ claims: { email_verified: true } }))).toBe('verified');
+    expect(outcome([verified], request({ claims: { email_verified: 'true' } }))).toBe('NO_RULE');
+  });
+
+  it('matches a pattern (exact, glob, regex) to string claims only', () => {
+    const exact = rule({ name: 'exact', claims: { repository_id: '42' } });
+    expect(outcome([exact], request({ claims: { repository_id: '42' } }))).toBe('exact');
+    expect(outcome([exact], request({ claims: { repository_id: 42 } }))).toBe('NO_RULE');
+    const negated = rule({ name: 'negated', claims: { fork: 'false' } });
+    expect(outcome([negated], request({ claims: { fork: false } }))).toBe('NO_RULE');
+    const regex = rule({ name: 'regex', claims: { run_id: '/[0-9]+/' } });
+    expect(outcome([regex], request({ claims: { run_id: '777' } }))).toBe('regex');
+    expect(outcome([regex], request({ claims: { run_id: 777 } }))).toBe('NO_RULE');
+    // `*` matches any text, but a number, boolean, object, array, null or missing claim has none.
+    const any = rule({ name: 'any', claims: { any: '*' } });
+    expect(outcome([any], request({ claims: { any: '' } }))).toBe('any');
+    for (const value of [7, true, { a: 1 }, ['x'], null, undefined]) {
+      expect(outcome([any], request({ claims: { any: value } }))).toBe('NO_RULE');
     }
     // Inherited properties are not claims.
     const ctor = rule({ name: 'ctor', claims: { constructor: '*' } });
     expect(outcome([ctor], request({ claims: {} }))).toBe('NO_RULE');
+    const proto = rule({ name: 'proto', claims: { toString: false } });
+    expect(outcome([proto], request({ claims: {} }))).toBe('NO_RULE');
   });
 
   it('uses the default lifetime, a rule override, and never more than the maximum', () => {

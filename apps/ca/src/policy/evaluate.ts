@@ -1,5 +1,5 @@
 import { matcherFor } from './matcher';
-import type { RuleSpec } from './rules.config';
+import type { ClaimCondition, RuleSpec } from './rules.config';
 
 /** A rule as stored: its stable id (referenced by issuance records) and its configured order. */
 export interface StoredRule extends RuleSpec {
@@ -76,30 +76,26 @@ export function evaluate(
 function identityMatches(rule: StoredRule, request: PolicyRequest): boolean {
   if (!matcherFor(rule.issuer, 'label').matches(request.issuer)) return false;
   if (!matcherFor(rule.subject, 'any').matches(request.subject)) return false;
-  return Object.entries(rule.claims).every(([name, pattern]) => {
-    const value = claimText(request.claims, name);
-    return value !== undefined && matcherFor(pattern, 'any').matches(value);
-  });
+  return Object.entries(rule.claims).every(([name, condition]) =>
+    claimMatches(condition, request.claims, name),
+  );
 }
 
 /**
- * A claim as text: strings as they are, numbers and booleans through `String()`. Absent, null,
- * object and array claims have no text and match no pattern (`String({})` would let `*` match).
+ * Whether the token's own claim `name` meets `condition`: a string pattern matches string claims
+ * only, a boolean or number equals a claim of the same JSON type. Absent and inherited claims
+ * match nothing, nor do numbers and booleans a pattern: GitHub and GitLab send ids as strings,
+ * and a rule `"42"` that matched the number 42 would be the coercion a typed rule value avoids.
  */
-function claimText(claims: Readonly<Record<string, unknown>>, name: string): string | undefined {
-  if (!Object.hasOwn(claims, name)) return undefined;
+function claimMatches(
+  condition: ClaimCondition,
+  claims: Readonly<Record<string, unknown>>,
+  name: string,
+): boolean {
+  if (!Object.hasOwn(claims, name)) return false;
   const value = claims[name];
-  switch (typeof value) {
-    case 'string':
-      return value;
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return String(value);
-    case 'undefined':
-    case 'object':
-    case 'function':
-    case 'symbol':
-      return undefined;
+  if (typeof condition === 'string') {
+    return typeof value === 'string' && matcherFor(condition, 'any').matches(value);
   }
+  return value === condition;
 }

@@ -28,7 +28,7 @@ rules:
   - name: release-pipeline
     issuer: https://token.actions.githubusercontent.com
     subject: https://github.com/acme/app/.github/workflows/release.yml@refs/tags/*
-    claims: { repository_owner: acme, event_name: push, repository_id: 42 }
+    claims: { repository_owner: acme, event_name: push, repository_owner_id: '42' }
     certificateLifetime: 10m
     allowedKeyAlgorithms: [ecdsa-p384, ecdsa-p256]
   - name: alice
@@ -40,7 +40,7 @@ rules:
         name: 'release-pipeline',
         issuer: 'https://token.actions.githubusercontent.com',
         subject: 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/*',
-        claims: { repository_owner: 'acme', event_name: 'push', repository_id: '42' },
+        claims: { repository_owner: 'acme', event_name: 'push', repository_owner_id: '42' },
         certificateLifetimeSeconds: 600,
         // Canonical order, so reordering the list in YAML is not a change.
         allowedKeyAlgorithms: ['ecdsa-p256', 'ecdsa-p384'],
@@ -53,6 +53,38 @@ rules:
         certificateLifetimeSeconds: null,
         allowedKeyAlgorithms: null,
       },
+    ]);
+  });
+
+  // Security review L9: values were turned into text, so `email_verified: true` also matched the
+  // string "true". A boolean or number stays one; only strings are patterns.
+  it('keeps the YAML type of claim values: booleans and numbers are values, strings patterns', () => {
+    const file = parseYaml(`
+- name: typed
+  issuer: http://127.0.0.1:8089
+  subject: alice@example.com
+  claims: { email_verified: true, fork: false, run_attempt: 1, repository_id: '42', ref: refs/* }
+`) as unknown;
+    expect(parseRules(file, HOUR)[0]?.claims).toEqual({
+      email_verified: true,
+      fork: false,
+      run_attempt: 1,
+      repository_id: '42',
+      ref: 'refs/*',
+    });
+  });
+
+  it('refuses a claim number YAML cannot hold exactly, and values that are neither', () => {
+    const file = parseYaml(`
+- name: ids
+  issuer: http://127.0.0.1:8089
+  subject: alice@example.com
+  claims: { project_id: 9007199254740993, ratio: 0.5, missing: null }
+`) as unknown;
+    expect(problems(file)).toEqual([
+      'SIGNET_CONFIG: rules[0].claims.project_id (rule "ids"): must be an integer between -(2^53 - 1) and 2^53 - 1, got 9007199254740992; write ids as quoted strings',
+      'SIGNET_CONFIG: rules[0].claims.ratio (rule "ids"): must be an integer between -(2^53 - 1) and 2^53 - 1, got 0.5; write ids as quoted strings',
+      'SIGNET_CONFIG: rules[0].claims.missing (rule "ids"): must be a string pattern, a boolean or an integer',
     ]);
   });
 

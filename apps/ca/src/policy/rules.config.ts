@@ -22,15 +22,47 @@ export interface RuleSpec {
   readonly issuer: string;
   /** Pattern over the certificate identity (the SAN value that would be issued). */
   readonly subject: string;
-  /** Claim name → pattern over the raw token claim; all must match. */
-  readonly claims: Readonly<Record<string, string>>;
+  /** Claim name → condition on the raw token claim; all must match. */
+  readonly claims: Readonly<Record<string, ClaimCondition>>;
   /** Null: the instance default. */
   readonly certificateLifetimeSeconds: number | null;
   /** Null: any algorithm the CA accepts. Otherwise non-empty, in {@link KEY_ALGORITHMS} order. */
   readonly allowedKeyAlgorithms: readonly KeyAlgorithm[] | null;
 }
 
+/**
+ * What a rule requires of one token claim. A string is a pattern (exact, glob or /regex/, see
+ * matcher.ts) over a string claim; a boolean or an integer matches only a claim of that JSON type
+ * and value (`email_verified: true` does not match the string `"true"`).
+ */
+export type ClaimCondition = string | boolean | number;
+
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** YAML types stay: `true` is a boolean, `42` a number, and only strings are compiled as patterns. */
+const claimCondition = z.unknown().transform((value, ctx): ClaimCondition => {
+  const problem = (message: string): never => {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    // Beyond 2^53 YAML has already rounded the id; a fraction is no claim value worth matching.
+    return Number.isSafeInteger(value)
+      ? value
+      : problem(
+          `must be an integer between -(2^53 - 1) and 2^53 - 1, got ${value}; write ids as quoted strings`,
+        );
+  }
+  if (typeof value !== 'string')
+    return problem('must be a string pattern, a boolean or an integer');
+  try {
+    compileMatcher(value, 'any');
+    return value;
+  } catch (err) {
+    return problem((err as Error).message);
+  }
+});
 
 const pattern = (wildcard: Wildcard) =>
   z.string().superRefine((value, ctx) => {
@@ -62,13 +94,7 @@ function ruleSchema(maxLifetimeSeconds: number) {
           (v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__'),
           '"__proto__" is not a usable claim name',
         )
-        .pipe(
-          z.record(
-            z.string().min(1).max(256),
-            // YAML reads `repository_id: 42` as a number; the pattern is its text.
-            z.union([z.string(), z.number(), z.boolean()]).transform(String).pipe(pattern('any')),
-          ),
-        )
+        .pipe(z.record(z.string().min(1).max(256), claimCondition))
         .optional(),
       certificateLifetime: z
         .string()

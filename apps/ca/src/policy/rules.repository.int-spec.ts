@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
+import { parse as parseYaml } from 'yaml';
 import { schemaDrift } from '@app/platform';
 import type { TestDatabase } from '@app/testing/database';
-import type { RuleSpec } from './rules.config';
+import { parseRules, type RuleSpec } from './rules.config';
 import { RulesRepository } from './rules.repository';
 import { iamRuleTableSql, openRulesDatabase } from './testing';
 
@@ -95,6 +96,30 @@ describe(RulesRepository.name, () => {
     });
     expect(await idsByName()).toEqual(ids);
     expect((await repo.activeRules())[1]).toEqual({ ...changed, id: ids.alice, position: 1 });
+  });
+
+  // Security review L9: a rule changed from `email_verified: "true"` to `email_verified: true`
+  // matches different tokens, so it is a change, and the stored row keeps the JSON type.
+  it('stores claim values with their type, and counts a change of type as an update', async () => {
+    const read = (value: string) =>
+      parseRules(
+        parseYaml(`[{ name: alice, issuer: ${alice.issuer}, subject: ${alice.subject},
+                      claims: { email_verified: ${value}, run_attempt: 1 } }]`),
+        3600,
+      );
+    expect((await repo.syncRules(read('"true"'))).added).toEqual(['alice']);
+    const id = (await idsByName()).alice;
+    expect(await repo.syncRules(read('true'))).toMatchObject({ updated: ['alice'], unchanged: [] });
+    expect(await repo.syncRules(read('true'))).toMatchObject({ updated: [], unchanged: ['alice'] });
+    expect((await repo.activeRules())[0]).toMatchObject({
+      id,
+      claims: { email_verified: true, run_attempt: 1 },
+    });
+    const [stored] = await db.query<{ types: Record<string, string> }>(
+      `SELECT jsonb_object_agg(key, jsonb_typeof(value)) AS types
+       FROM iam_rule, jsonb_each(claims) WHERE name = 'alice'`,
+    );
+    expect(stored?.types).toEqual({ email_verified: 'boolean', run_attempt: 'number' });
   });
 
   it('follows a reordering of the file', async () => {

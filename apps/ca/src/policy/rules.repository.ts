@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { StoredRule } from './evaluate';
-import type { KeyAlgorithm, RuleSpec } from './rules.config';
+import type { ClaimCondition, KeyAlgorithm, RuleSpec } from './rules.config';
 
 /** What {@link RulesRepository.syncRules} changed, by rule name. */
 export interface RuleSync {
@@ -19,7 +19,7 @@ interface RuleRow {
   position: number;
   issuer: string;
   subject: string;
-  claims: Record<string, string>;
+  claims: Record<string, ClaimCondition>;
   certificate_lifetime_seconds: number | null;
   allowed_key_algorithms: KeyAlgorithm[] | null;
 }

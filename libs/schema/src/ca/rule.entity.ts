@@ -30,9 +30,9 @@ export class IamRule {
   @Column({ type: 'text' })
   subject!: string;
 
-  /** Claim name → pattern. */
+  /** Claim name → a string pattern, or a boolean or integer the claim must equal, type included. */
   @Column({ type: 'jsonb' })
-  claims!: Record<string, string>;
+  claims!: Record<string, string | boolean | number>;
 
   @Column({ name: 'certificate_lifetime_seconds', type: 'integer', nullable: true })
   certificateLifetimeSeconds!: number | null;
