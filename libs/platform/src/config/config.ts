@@ -249,7 +249,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       workers: e.LOG_WORKERS,
       tileCacheBytes: e.LOG_TILE_CACHE_MB * 1024 * 1024,
       caRootsFile: e.LOG_CA_ROOTS === undefined ? undefined : resolve(cwd, e.LOG_CA_ROOTS),
-      v2Key: keyRef('LOG_V2_KEY', e.LOG_V2_KEY, e.LOG_V2_KEY_PASSPHRASE, e.LOG_V2_KEY_PASSPHRASE_FILE),
+      v2Key: keyRef(
+        'LOG_V2_KEY',
+        e.LOG_V2_KEY,
+        e.LOG_V2_KEY_PASSPHRASE,
+        e.LOG_V2_KEY_PASSPHRASE_FILE,
+      ),
     },
     ca: {
       key: keyRef('CA_KEY', e.CA_KEY, e.CA_KEY_PASSPHRASE, e.CA_KEY_PASSPHRASE_FILE),
