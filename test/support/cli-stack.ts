@@ -32,7 +32,10 @@ export interface CliStack {
  * (email issuer) and the acme/app release workflow (GitHub issuer), whose log also accepts
  * entries signed by the managed keys `allowedPublicKeysPem`, and a fresh job directory.
  */
-export function useCliStack(allowedPublicKeysPem: string[] = []): CliStack {
+export function useCliStack(
+  allowedPublicKeysPem: string[] = [],
+  stackEnv: Record<string, string> = {},
+): CliStack {
   let env: Record<string, string> = {};
   const tempDir = tempDirs(afterAll);
   const cli: CliStack = {
@@ -66,6 +69,7 @@ export function useCliStack(allowedPublicKeysPem: string[] = []): CliStack {
         },
       ],
       allowedPublicKeysPem,
+      stackEnv,
     );
     cli.dir = tempDir('cli');
     env = {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { caCertificates, caDistrustHelp } from './ca/ca-distrust';
 import { caInit, caInitHelp } from './ca/ca-init';
 import { tsaInit, tsaInitHelp } from './tsa/tsa-init';
+import { signBundle, verifyBundle } from './conformance/conformance.command';
 import { tuf } from './tuf/tuf-root';
 import { type CliContext, processContext } from './cli/context';
 import { ExitCode, exitCodeFor, usageError } from './cli/exit-codes';
@@ -30,6 +31,7 @@ Usage:
   signet ca init --out DIR                             create a CA root and intermediate
   signet ca list | distrust SHA256 --reason R          the CA certificates the log trusts (server)
   signet tsa init --out DIR                            create the timestamp authority's keys and chain
+  signet sign-bundle | verify-bundle ...               sigstore-conformance's CLI protocol
   signet tuf init|root --out DIR                       create or renew the TUF root of the CA's /tuf
   signet --version
   signet COMMAND --help                                options and examples of a command
@@ -76,6 +78,8 @@ const commands: Record<string, Command> = {
     throw usageError(`unknown ca command "${sub}" (expected init, list or distrust)`);
   },
   tuf: (argv, ctx) => tuf(argv, (line) => ctx.print(line)),
+  'sign-bundle': signBundle,
+  'verify-bundle': verifyBundle,
   tsa: async (argv, ctx) => {
     const [sub, ...rest] = argv;
     if (sub === 'init') return tsaInit(rest, (line) => ctx.print(line));

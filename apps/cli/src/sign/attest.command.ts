@@ -59,7 +59,7 @@ export async function attest(argv: string[], ctx: CliContext): Promise<number> {
   const services = await signingServices(values, ctx);
   const builder = new DSSEBundleBuilder({
     signer: services.signer,
-    witnesses: [services.witness('dsse')],
+    witnesses: services.witnesses('dsse'),
   });
   const bundle = await builder.create({
     data: Buffer.from(JSON.stringify(statement)),

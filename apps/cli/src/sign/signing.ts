@@ -11,8 +11,10 @@ import {
   FulcioSigner,
   MessageSignatureBundleBuilder,
   RekorWitness,
+  TSAWitness,
   type Artifact,
   type Signature,
+  type Witness,
 } from '@sigstore/sign';
 import { certificatesFromPem } from '@app/signing';
 import {
@@ -33,11 +35,19 @@ import {
   resolveInstance,
 } from '../cli/options';
 import { findIdentityToken, peekClaims, type TokenOptions } from '../identity/token';
+import { RekorV2DsseWitness } from './rekor-v2-dsse-witness';
+import {
+  checkServiceUrl,
+  loadSigningConfig,
+  selectServices,
+  type Service,
+} from './service-selection';
 
 /** Options of the commands that sign. */
 export const signingOptions = {
   ...instanceOptions,
   bundle: { type: 'string' },
+  'signing-config': { type: 'string' },
   'identity-token': { type: 'string' },
   'identity-token-file': { type: 'string' },
   'oidc-audience': { type: 'string' },
@@ -47,24 +57,44 @@ export const signingOptions = {
 const RETRY = { retries: 2, minTimeout: 500, factor: 2 };
 const TIMEOUT_MS = 30_000;
 
-/** The CA signer and the log witness of one signing run. */
+/** The CA signer and the witnesses (log, TSA) of one signing run. */
 export interface SigningServices {
   instance: Instance;
   signer: FulcioSigner;
-  witness(entryType?: 'dsse'): RekorWitness;
+  /** The log (v1 or v2, as chosen) and the TSA when there is one. */
+  witnesses(content: 'messageSignature' | 'dsse'): Witness[];
+  /** What was chosen, for the status line and --json. */
+  chosen: { caUrl: string; log: Service; tsaUrl: string | undefined };
 }
 
 /** Finds the token (reporting where from) and sets up sigstore-js against the instance. */
 export async function signingServices(
-  values: TokenOptions & InstanceValues,
+  values: TokenOptions & InstanceValues & { 'signing-config'?: string; 'log-url'?: string },
   ctx: CliContext,
 ): Promise<SigningServices> {
   const instance = resolveInstance(values, ctx.env);
+  // Services from the signing config (--signing-config, else the CA's own), chosen as sigstore-go
+  // does; an explicit --ca-url/--log-url still wins for its service.
+  const config = await loadSigningConfig(values['signing-config'], instance.caUrl);
+  const selected = config === undefined ? undefined : selectServices(config);
+  const insecure = values['insecure-http'] === true;
+  const explicitCa = values['ca-url'] !== undefined || values['signing-config'] === undefined;
+  const caUrl = explicitCa || selected?.ca === undefined ? instance.caUrl : selected.ca.url;
+  const log: Service =
+    values['log-url'] !== undefined || selected?.tlog === undefined
+      ? { url: instance.logUrl, majorApiVersion: 1 }
+      : selected.tlog;
+  const tsa = selected?.tsa;
+  checkServiceUrl(log, 'the log', insecure);
+  checkServiceUrl(tsa, 'the timestamp authority', insecure);
+  ctx.status(
+    `log ${log.url} (Rekor v${log.majorApiVersion})${tsa === undefined ? '' : `, timestamps from ${tsa.url}`}`,
+  );
   // --insecure-http may do for reading public data, never for a bearer token: an observer could
   // use it, until it expires, to get a certificate for this identity with a key of their own.
-  if (!isSecureUrl(instance.caUrl)) {
+  if (!isSecureUrl(caUrl)) {
     throw usageError(
-      `will not send the identity token over plain http to ${new URL(instance.caUrl).host} (--ca-url); use https`,
+      `will not send the identity token over plain http to ${new URL(caUrl).host} (--ca-url); use https`,
     );
   }
   const { token, source } = await findIdentityToken(values, ctx);
@@ -75,22 +105,33 @@ export async function signingServices(
   }
   const who = [claims.email ?? claims.sub, claims.iss].filter((c) => typeof c === 'string');
   ctx.status(`identity token from ${source} (${who.join(', issued by ')})`);
+  const timestamps: Witness[] =
+    tsa === undefined
+      ? []
+      : [new TSAWitness({ tsaBaseURL: tsa.url, retry: RETRY, timeout: TIMEOUT_MS })];
   return {
     instance,
     signer: new FulcioSigner({
-      fulcioBaseURL: instance.caUrl,
+      fulcioBaseURL: caUrl,
       identityProvider: { getToken: () => Promise.resolve(token) },
       retry: RETRY,
       timeout: TIMEOUT_MS,
     }),
-    witness: (entryType) =>
-      new RekorWitness({
-        rekorBaseURL: instance.logUrl,
-        entryType,
-        fetchOnConflict: true,
-        retry: RETRY,
-        timeout: TIMEOUT_MS,
-      }),
+    witnesses: (content) => {
+      const logWitness: Witness =
+        log.majorApiVersion === 2 && content === 'dsse'
+          ? new RekorV2DsseWitness(log.url)
+          : new RekorWitness({
+              rekorBaseURL: log.url,
+              majorApiVersion: log.majorApiVersion,
+              entryType: content === 'dsse' ? 'dsse' : undefined,
+              fetchOnConflict: true,
+              retry: RETRY,
+              timeout: TIMEOUT_MS,
+            });
+      return [logWitness, ...timestamps];
+    },
+    chosen: { caUrl, log, tsaUrl: tsa?.url },
   };
 }
 
