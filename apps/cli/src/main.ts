@@ -31,8 +31,8 @@ Usage:
   signet ca init --out DIR                             create a CA root and intermediate
   signet ca list | distrust SHA256 --reason R          the CA certificates the log trusts (server)
   signet tsa init --out DIR                            create the timestamp authority's keys and chain
-  signet sign-bundle | verify-bundle ...               sigstore-conformance's CLI protocol
   signet tuf init|root --out DIR                       create or renew the TUF root of the CA's /tuf
+  signet sign-bundle | verify-bundle ...               sigstore-conformance's CLI protocol
   signet --version
   signet COMMAND --help                                options and examples of a command
 
