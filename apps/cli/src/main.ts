@@ -28,7 +28,7 @@ Usage:
   signet log info|get|search|proof                     read and check the transparency log
   signet ca init --out DIR                             create a CA root and intermediate
   signet ca list | distrust SHA256 --reason R          the CA certificates the log trusts (server)
-  signet tuf init|root --out DIR                       create or renew the TUF root of the CA's /tuf
+  signet tuf init|root [sign] --out DIR                create, renew or co-sign the TUF root of the CA's /tuf
   signet --version
   signet COMMAND --help                                options and examples of a command
 
