@@ -2,6 +2,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '@app/merkle';
 import { openCheckpoint, noteVerifierOf, parsePublicKey, verifyEntryTimestamp } from '@app/signing';
+import { searchIndex } from '../apps/cli/src/log/log-api';
+import { recordingContext } from '../apps/cli/src/cli/testing';
 import { TransparencyLogModule } from '../apps/transparency-log/src/app.module';
 import type { LogEntryBody as Entry } from '../apps/transparency-log/src/personalities/rekor-v1/log-entry.view';
 import { bootApp, testConfig } from './support/apps';
@@ -250,6 +252,12 @@ describe('transparency log: Rekor v1 entries', () => {
     const exact = await http.post('/api/v1/index/retrieve?limit=5').send(query);
     expect(exact.body).toHaveLength(5);
     expect(exact.headers.link).toBeUndefined();
+    // `signet log search` follows the pages too.
+    await app.listen(0, '127.0.0.1');
+    const logUrl = await app.getUrl();
+    expect(await searchIndex(recordingContext(), logUrl, query, 2)).toEqual(
+      created.map((c) => c.uuid),
+    );
   });
 
   it('serves LogInfo and consistency proofs that verify between any two checkpoints', async () => {
