@@ -235,6 +235,41 @@ describe('transparency log: bad input and write authorization', () => {
     }
   });
 
+  it('refuses (400, naming it) a malformed search cursor or page size, reading and writing nothing (L7)', async () => {
+    const query = { email: 'dev@example.com' };
+    const cursor = 'after must be a cursor from the Link header of the previous page';
+    const limit = 'limit must be an integer from 1 to 1000';
+    for (const [path, message] of [
+      ['?after=', cursor],
+      ['?after=42', cursor],
+      ['?after=AAAAAAAAAAE%3D', cursor],
+      ['?after=AAAAAAAAAA%2B', cursor],
+      ['?after=AAAAAAAAAAB', cursor],
+      ['?after=g_________8', cursor],
+      ['?after=AAAAAAAAAAE&after=AAAAAAAAAAI', cursor],
+      ['?limit=0', limit],
+      ['?limit=1001', limit],
+      ['?limit=-1', limit],
+      ['?limit=2.5', limit],
+      ['?limit=ten', limit],
+      ['?limit=2&limit=3', limit],
+      ['?after=AAAAAAAAAAE&limit=0', limit],
+    ] as const) {
+      const before = await state();
+      const res = await http.post(`/api/v1/index/retrieve${path}`).send(query);
+      expect({ path, status: res.status, body: res.body as unknown }).toEqual({
+        path,
+        status: 400,
+        body: { code: 400, message },
+      });
+      expect(res.headers.link).toBeUndefined();
+      expect(await state()).toEqual(before);
+    }
+    // A well-formed cursor past the end is an empty page, not an error.
+    const past = await http.post('/api/v1/index/retrieve?after=f_________8').send(query);
+    expect({ status: past.status, body: past.body as unknown }).toEqual({ status: 200, body: [] });
+  });
+
   it('rejects bad queries on the read endpoints', async () => {
     expect((await http.get('/api/v1/log/entries?logIndex=-1')).body).toEqual({
       code: 400,

@@ -2,6 +2,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '@app/merkle';
 import { openCheckpoint, noteVerifierOf, parsePublicKey, verifyEntryTimestamp } from '@app/signing';
+import { searchIndex } from '../apps/cli/src/log/log-api';
+import { recordingContext } from '../apps/cli/src/cli/testing';
 import { TransparencyLogModule } from '../apps/transparency-log/src/app.module';
 import type { LogEntryBody as Entry } from '../apps/transparency-log/src/personalities/rekor-v1/log-entry.view';
 import { bootApp, testConfig } from './support/apps';
@@ -203,6 +205,59 @@ describe('transparency log: Rekor v1 entries', () => {
       message: 'hash must be [sha256:|sha384:|sha512:]<hex digest of the right length>',
     });
     expect((await search({})).status).toBe(422);
+  });
+
+  it('pages a search: the first page with a Link to the next, every UUID once, in log order (L7)', async () => {
+    const email = 'pager@example.com';
+    const created: Array<{ uuid: string; logIndex: number }> = [];
+    for (let i = 0; i < 5; i++) {
+      const signed = await signedHashedRekord(fx.pki, Buffer.from(`paged ${i}`), email);
+      const [uuid, entry] = only(
+        (await http.post('/api/v1/log/entries').send(signed.proposed)).body,
+      );
+      created.push({ uuid, logIndex: entry.logIndex });
+    }
+    created.sort((a, b) => a.logIndex - b.logIndex);
+    // A stock client re-posts the same body to the URL of the Link header, resolved against its own.
+    const query = { email };
+    const pages: string[][] = [];
+    const links: Array<string | undefined> = [];
+    let path: string | undefined = '/api/v1/index/retrieve?limit=2';
+    while (path !== undefined) {
+      const res: { status: number; body: string[]; headers: Record<string, string | undefined> } =
+        await http.post(path).send(query);
+      expect(res.status).toBe(200);
+      pages.push(res.body);
+      const link = res.headers.link;
+      links.push(link);
+      path = link === undefined ? undefined : /^<([^>]+)>; rel="next"$/.exec(link)![1];
+      expect(pages.length).toBeLessThanOrEqual(3);
+    }
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+    expect(pages.flat()).toEqual(created.map((c) => c.uuid));
+    expect(links).toEqual([
+      expect.stringMatching(
+        /^<\/api\/v1\/index\/retrieve\?after=[A-Za-z0-9_-]{11}&limit=2>; rel="next"$/,
+      ),
+      expect.stringMatching(
+        /^<\/api\/v1\/index\/retrieve\?after=[A-Za-z0-9_-]{11}&limit=2>; rel="next"$/,
+      ),
+      undefined,
+    ]);
+    // Without a limit, one page of up to 1,000 and no Link: the body stock clients read, unchanged.
+    const all = await http.post('/api/v1/index/retrieve').send(query);
+    expect(all.body).toEqual(created.map((c) => c.uuid));
+    expect(all.headers.link).toBeUndefined();
+    // A page that ends exactly with the last entry has no next page.
+    const exact = await http.post('/api/v1/index/retrieve?limit=5').send(query);
+    expect(exact.body).toHaveLength(5);
+    expect(exact.headers.link).toBeUndefined();
+    // `signet log search` follows the pages too.
+    await app.listen(0, '127.0.0.1');
+    const logUrl = await app.getUrl();
+    expect(await searchIndex(recordingContext(), logUrl, query, 2)).toEqual(
+      created.map((c) => c.uuid),
+    );
   });
 
   it('serves LogInfo and consistency proofs that verify between any two checkpoints', async () => {

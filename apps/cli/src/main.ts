@@ -31,7 +31,7 @@ Usage:
   signet ca init --out DIR                             create a CA root and intermediate
   signet ca list | distrust SHA256 --reason R          the CA certificates the log trusts (server)
   signet tsa init --out DIR                            create the timestamp authority's keys and chain
-  signet tuf init|root --out DIR                       create or renew the TUF root of the CA's /tuf
+  signet tuf init|root [sign] --out DIR                create, renew or co-sign the TUF root of the CA's /tuf
   signet sign-bundle | verify-bundle ...               sigstore-conformance's CLI protocol
   signet --version
   signet COMMAND --help                                options and examples of a command

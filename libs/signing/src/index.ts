@@ -14,4 +14,5 @@ export * from './note-key';
 export * from './set';
 export * from './signers';
 export * from './tuf';
+export * from './tuf-root';
 export * from './x509';

@@ -4,17 +4,14 @@ import { createHash } from 'node:crypto';
 import { generateKeyPair } from './keys';
 import { KeyObjectSigner } from './signers';
 import {
-  buildTufRoot,
   buildTufSnapshot,
   buildTufTargets,
   buildTufTimestamp,
-  parseTufRoot,
   signTufMetadata,
   tufKeyOf,
   tufMetadataBytes,
-  tufRootVersions,
-  verifyTufRootHistory,
 } from './tuf';
+import { buildTufRoot, parseTufRoot, verifyTufRootHistory } from './tuf-root';
 
 const signer = (alg: Parameters<typeof generateKeyPair>[0] = 'ecdsa-p256-sha256') =>
   new KeyObjectSigner(generateKeyPair(alg).privateKey);
@@ -115,73 +112,5 @@ describe('TUF metadata', () => {
         message: expect.stringMatching(/^1\.root\.json/),
       }),
     );
-  });
-});
-
-describe('verifyTufRootHistory', () => {
-  const oldKey = signer();
-  const newKey = signer();
-  const online = signer();
-
-  it('accepts a root key rotation signed by the old and the new root key', async () => {
-    const history = [
-      await signedRoot(1, oldKey, online),
-      await signedRoot(2, newKey, online, [oldKey, newKey]),
-    ];
-    expect(() => verifyTufRootHistory(history)).not.toThrow();
-  });
-
-  it('rejects a new root that the previous root keys did not sign', async () => {
-    const history = [
-      await signedRoot(1, oldKey, online),
-      await signedRoot(2, newKey, online, [newKey]),
-    ];
-    expect(() => verifyTufRootHistory(history)).toThrow(
-      expect.objectContaining({
-        code: 'INVALID_SIGNATURE',
-        message: expect.stringMatching(
-          /^2\.root\.json is not signed by the root keys of version 1/,
-        ),
-      }),
-    );
-  });
-
-  it('rejects a new root that its own root keys did not sign', async () => {
-    const history = [
-      await signedRoot(1, oldKey, online),
-      await signedRoot(2, newKey, online, [oldKey]),
-    ];
-    expect(() => verifyTufRootHistory(history)).toThrow(/of version 2/);
-  });
-
-  it('rejects a gap in the versions', async () => {
-    const history = [await signedRoot(1, oldKey, online), await signedRoot(3, oldKey, online)];
-    expect(() => verifyTufRootHistory(history)).toThrow(
-      expect.objectContaining({
-        code: 'INVALID_TUF_METADATA',
-        message: 'root version 2 expected, found 3',
-      }),
-    );
-  });
-
-  it('rejects bytes that are not root metadata', () => {
-    expect(() => parseTufRoot(Buffer.from('{"signed":{"_type":"targets"}}'))).toThrow(
-      expect.objectContaining({ code: 'INVALID_TUF_METADATA' }),
-    );
-  });
-});
-
-describe('tufRootVersions', () => {
-  it('lists the N.root.json versions in numeric order and ignores every other name', () => {
-    expect(
-      tufRootVersions([
-        '10.root.json',
-        '2.root.json',
-        'root.json',
-        '01.root.json',
-        '1.root.json.tmp',
-        '1.root.json',
-      ]),
-    ).toEqual([1, 2, 10]);
   });
 });

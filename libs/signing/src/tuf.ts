@@ -2,9 +2,8 @@ import { canonicalize } from '@tufjs/canonical-json';
 import {
   Key,
   Metadata,
-  MetadataKind,
   MetaFile,
-  Root,
+  type Root,
   Signature,
   Snapshot,
   TargetFile,
@@ -19,8 +18,9 @@ import type { Signer } from './signer';
 /**
  * The Update Framework (TUF 1.0) metadata for a repository that distributes Sigstore's
  * `trusted_root.json` the way sigstore-js (`@sigstore/tuf`, tuf-js) fetches it: consistent
- * snapshots, one key per role. Built with `@tufjs/models` and signed through {@link Signer}s, so
- * both the root key and the online key can live in an HSM.
+ * snapshots, k of n offline keys for the root role (`tuf-root.ts`), one online key for the
+ * others. Built with `@tufjs/models` and signed through {@link Signer}s, so both the root keys
+ * and the online key can live in an HSM.
  */
 
 /** The four top-level roles of TUF §2.1. */
@@ -28,7 +28,7 @@ export type TufRole = 'root' | 'targets' | 'snapshot' | 'timestamp';
 export const TUF_ONLINE_ROLES: readonly TufRole[] = ['targets', 'snapshot', 'timestamp'];
 
 /** The TUF specification version the metadata declares (what tuf-js 4 implements). */
-const TUF_SPEC_VERSION = '1.0.31';
+export const TUF_SPEC_VERSION = '1.0.31';
 
 type TufSigned = Root | Targets | Snapshot | Timestamp;
 
@@ -98,27 +98,6 @@ export function tufMetadataBytes(metadata: Metadata<TufSigned>): Buffer {
   return Buffer.from(JSON.stringify(metadata.toJSON()));
 }
 
-/**
- * Root metadata listing `rootKeys` for the root role and `onlineKey` for targets, snapshot and
- * timestamp, each with threshold 1, consistent snapshots on.
- */
-export function buildTufRoot(options: {
-  version: number;
-  expires: Date;
-  rootKeys: readonly KeyObject[];
-  onlineKey: KeyObject;
-}): Root {
-  const root = new Root({
-    version: options.version,
-    specVersion: TUF_SPEC_VERSION,
-    expires: tufTime(options.expires),
-    consistentSnapshot: true,
-  });
-  for (const key of options.rootKeys) root.addKey(tufKeyOf(key), 'root');
-  for (const role of TUF_ONLINE_ROLES) root.addKey(tufKeyOf(options.onlineKey), role);
-  return root;
-}
-
 /** Targets metadata listing `files` (name → bytes) by length and SHA-256. */
 export function buildTufTargets(options: {
   version: number;
@@ -168,60 +147,7 @@ export function buildTufTimestamp(options: {
   });
 }
 
-/** Parses root metadata bytes (`N.root.json`). @throws SigningError `INVALID_TUF_METADATA` */
-export function parseTufRoot(bytes: Uint8Array): Metadata<Root> {
-  try {
-    return Metadata.fromJSON(
-      MetadataKind.Root,
-      JSON.parse(Buffer.from(bytes).toString('utf8')) as Parameters<typeof Metadata.fromJSON>[1],
-    );
-  } catch (err) {
-    throw new SigningError(
-      'INVALID_TUF_METADATA',
-      `not TUF root metadata: ${(err as Error).message}`,
-    );
-  }
-}
-
-/**
- * Checks a root history the way a TUF client walks it (TUF §5.3): versions 1, 2, … in order, and
- * each root signed by a threshold of its predecessor's root keys and of its own.
- *
- * @throws SigningError `INVALID_SIGNATURE` naming the first root that fails, `INVALID_TUF_METADATA` for a gap.
- */
-export function verifyTufRootHistory(roots: ReadonlyArray<Metadata<Root>>): void {
-  roots.forEach((root, i) => {
-    const version = i + 1;
-    if (root.signed.version !== version) {
-      throw new SigningError(
-        'INVALID_TUF_METADATA',
-        `root version ${version} expected, found ${root.signed.version}`,
-      );
-    }
-    const signers = i === 0 ? [root] : [roots[i - 1]!, root];
-    for (const trusted of signers) {
-      try {
-        trusted.verifyDelegate('root', root);
-      } catch (err) {
-        throw new SigningError(
-          'INVALID_SIGNATURE',
-          `${version}.root.json is not signed by the root keys of version ${trusted.signed.version}: ${(err as Error).message}`,
-        );
-      }
-    }
-  });
-}
-
-/** The versions of the `N.root.json` files among `fileNames`, ascending. */
-export function tufRootVersions(fileNames: readonly string[]): number[] {
-  return fileNames
-    .map((n) => /^([1-9]\d*)\.root\.json$/.exec(n)?.[1])
-    .filter((v): v is string => v !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
-}
-
 /** TUF's time format: RFC 3339 in UTC, whole seconds. */
-function tufTime(date: Date): string {
+export function tufTime(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
 }

@@ -16,6 +16,20 @@ export async function requestJson<T>(
   url: string,
   init: RequestInit = {},
 ): Promise<T> {
+  return (await requestJsonPage<T>(ctx, what, url, init)).body;
+}
+
+/**
+ * {@link requestJson}, with the URL of the next page when the answer names one in an RFC 8288
+ * `Link: <URL>; rel="next"` header, resolved against `url`. Exit 2 when that URL is on another
+ * origin: a page of this service never continues elsewhere.
+ */
+export async function requestJsonPage<T>(
+  ctx: CliContext,
+  what: string,
+  url: string,
+  init: RequestInit = {},
+): Promise<{ body: T; next?: string }> {
   let res: Response;
   try {
     res = await ctx.fetch(url, {
@@ -37,11 +51,19 @@ export async function requestJson<T>(
       `${what}: ${url} answered ${res.status}${serviceMessage(text)}`,
     );
   }
+  let body: T;
   try {
-    return JSON.parse(text) as T;
+    body = JSON.parse(text) as T;
   } catch (err) {
     throw new CliError(ExitCode.error, `${what}: ${url} did not answer JSON`, { cause: err });
   }
+  const link = /<([^>]*)>\s*;\s*rel="?next"?(?:\s*[;,]|\s*$)/.exec(res.headers.get('link') ?? '');
+  if (link === null) return { body };
+  const next = new URL(link[1]!, url);
+  if (next.origin !== new URL(url).origin) {
+    throw new CliError(ExitCode.error, `${what}: ${url} names a next page on another origin`);
+  }
+  return { body, next: next.href };
 }
 
 /** Why a fetch failed, from undici's cause chain (ECONNREFUSED, ENOTFOUND, a timeout). */

@@ -1,6 +1,7 @@
 /* The Rekor v1 read API of the instance's log, as the CLI uses it. */
 import type { CliContext } from '../cli/context';
-import { requestJson } from '../cli/http';
+import { CliError, ExitCode } from '../cli/exit-codes';
+import { requestJson, requestJsonPage } from '../cli/http';
 
 /** `GET /api/v1/log` (Rekor LogInfo). */
 export interface LogInfo {
@@ -50,16 +51,43 @@ export function getEntry(
   return requestJson(ctx, 'log entry', `${logUrl}${path}`);
 }
 
-export const searchIndex = (
+/** The log answers a search a page at a time; this many pages (of up to 1,000) at most. */
+const MAX_SEARCH_PAGES = 1000;
+
+/**
+ * Every entry UUID the log finds for `query`, in log order: the same query posted to each next
+ * page its `Link` headers name, until the last one (README: The transparency log). `pageSize`
+ * (1 to 1000) asks for smaller pages than the log's.
+ */
+export async function searchIndex(
   ctx: CliContext,
   logUrl: string,
   query: Record<string, string>,
-): Promise<string[]> =>
-  requestJson<string[]>(ctx, 'log search', `${logUrl}/api/v1/index/retrieve`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(query),
-  });
+  pageSize?: number,
+): Promise<string[]> {
+  const uuids: string[] = [];
+  let url: string | undefined =
+    `${logUrl}/api/v1/index/retrieve${pageSize === undefined ? '' : `?limit=${pageSize}`}`;
+  for (let pages = 0; url !== undefined; pages++) {
+    if (pages === MAX_SEARCH_PAGES) {
+      throw new CliError(
+        ExitCode.error,
+        `log search: more than ${MAX_SEARCH_PAGES} pages of results; narrow the query`,
+      );
+    }
+    const page: { body: unknown; next?: string } = await requestJsonPage(ctx, 'log search', url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(query),
+    });
+    if (!Array.isArray(page.body) || !page.body.every((u) => typeof u === 'string')) {
+      throw new CliError(ExitCode.error, `log search: ${url} did not answer a list of UUIDs`);
+    }
+    uuids.push(...page.body);
+    url = page.next;
+  }
+  return uuids;
+}
 
 export function getConsistencyProof(
   ctx: CliContext,

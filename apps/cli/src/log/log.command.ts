@@ -24,7 +24,8 @@ Common options: --log-url URL, --ca-url URL (for the trusted root), --trusted-ro
 info    the active tree: size, root hash and signed checkpoint (checked against the trusted
         root's log key), and any frozen trees
 get     one entry with its decoded body; its inclusion proof is checked against its checkpoint
-search  UUIDs of the entries for an artifact digest (or a file's sha256) or a signer's email
+search  UUIDs of the entries for an artifact digest (or a file's sha256) or a signer's email,
+        in log order, from every page the log answers
 proof   a consistency proof between tree sizes A and B, checked locally (RFC 9162) against
         the signed checkpoint; see \`signet log proof --help\`
 

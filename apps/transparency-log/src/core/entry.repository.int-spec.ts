@@ -135,24 +135,133 @@ describe(EntryRepository.name, () => {
     expect(await repo.entryByIndexKey(artifact.id, 'sha256:none')).toBeUndefined();
   });
 
-  it('searches every key (and) or any key (or), across trees, and nothing for no keys', async () => {
-    const found = async (keys: string[], op: 'and' | 'or') =>
-      (await repo.searchLeafHashes(keys, op)).map(
-        (e) => `${e.treeId}/${e.leafHash.toString('hex')}`,
+  it('searches every key (and) or any key (or), across the trees of one purpose, and nothing for no keys', async () => {
+    const found = async (
+      keys: string[],
+      op: 'and' | 'or',
+      purpose: 'artifact' | 'ct' = 'artifact',
+    ) =>
+      (await repo.searchLeafHashes(keys, op, { purpose, limit: 1000 })).map(
+        (e) => `${e.globalIndex}:${e.treeId}/${e.leafHash.toString('hex')}`,
       );
     const leaf = (name: string) => testEntry(name).leafHash.toString('hex');
     expect(await found(['sha256:a', 'sha256:b'], 'or')).toEqual([
-      `31/${leaf('a')}`,
-      `21/${leaf('a')}`,
-      `21/${leaf('b')}`,
+      `1:21/${leaf('a')}`,
+      `2:21/${leaf('b')}`,
     ]);
+    // The CT tree's entry under the same key is no Rekor entry: its global index is another count.
+    expect(await found(['sha256:a'], 'or', 'ct')).toEqual([`0:31/${leaf('a')}`]);
     expect(await found(['sha256:a', 'sha256:b'], 'and')).toEqual([]);
-    expect(await found(['sha256:old'], 'and')).toEqual([`20/${leaf('old')}`]);
-    expect(await repo.searchLeafHashes([], 'or')).toEqual([]);
+    expect(await found(['sha256:old'], 'and')).toEqual([`0:20/${leaf('old')}`]);
+    expect(await repo.searchLeafHashes([], 'or', { purpose: 'artifact', limit: 1000 })).toEqual([]);
   });
 
-  it('answers a search with tree ids and leaf hashes only, reading no body', async () => {
-    const [first] = await repo.searchLeafHashes(['sha256:big'], 'or');
-    expect(first).toEqual({ treeId: artifact.id, leafHash: big.leafHash });
+  it('answers a search with global indices, tree ids and leaf hashes only, reading no body', async () => {
+    const [first] = await repo.searchLeafHashes(['sha256:big'], 'or', {
+      purpose: 'artifact',
+      limit: 1000,
+    });
+    expect(first).toEqual({ globalIndex: 3n, treeId: artifact.id, leafHash: big.leafHash });
+  });
+});
+
+describe(`${EntryRepository.name} search paging (L7)`, () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let repo: EntryRepository;
+  // Tree ids in the opposite order of their global indices: paging must follow the latter.
+  const older = { id: 900n, purpose: 'artifact' as const };
+  const newer = { id: 100n, purpose: 'artifact' as const };
+  const ct = { id: 50n, purpose: 'ct' as const };
+  const shared = 'email:many@example.com';
+  /** Entry `name` filed under its own key and, when `many`, under the shared one too. */
+  const keyed = (name: string, many: boolean): PreparedEntry => ({
+    ...testEntry(name),
+    indexKeys: many ? [`sha256:${name}`, shared] : [`sha256:${name}`],
+  });
+  /** What the shared key should find: `tree/leaf` of every artifact entry under it, by global index. */
+  const expected: string[] = [];
+  const id = (e: { treeId: bigint; leafHash: Buffer }) =>
+    `${e.treeId}/${e.leafHash.toString('hex')}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = await openLogDataSource(db.url, 'signet-test-entry-search-paging');
+    const trees = new TreeRepository(dataSource);
+    repo = new EntryRepository(dataSource);
+    const root = Buffer.from(emptyRoot());
+    await trees.transaction(async (q) => {
+      for (const [t, offset] of [
+        [older, 0n],
+        [newer, 7n],
+        [ct, 0n],
+      ] as const) {
+        if (t === newer) await trees.freeze(q, older.id);
+        await trees.insertTree(
+          q,
+          {
+            ...t,
+            origin: `log.test/${t.id}`,
+            publicKey: Buffer.from(`${t.id}`),
+            logId: Buffer.alloc(32, Number(t.id % 256n)),
+            indexOffset: offset,
+          },
+          root,
+        );
+      }
+      // Global indices 0-6 in the older tree and 7-15 in the newer one; every third entry is not
+      // under the shared key.
+      for (const [t, count, offset] of [
+        [older, 7, 0n],
+        [newer, 9, 7n],
+      ] as const) {
+        const rows = Array.from({ length: count }, (_, i) => {
+          const name = `${t.id}-${i}`;
+          const many = (Number(offset) + i) % 3 !== 2;
+          const entry = keyed(name, many);
+          if (many) expected.push(id({ treeId: t.id, leafHash: entry.leafHash }));
+          return row(entry, BigInt(i), offset);
+        });
+        await repo.insertEntries(q, t, rows);
+      }
+      await repo.insertEntries(q, ct, [row(keyed('ct', true), 0n)]);
+    });
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  it('pages a search by global index, every entry exactly once, for every page size', async () => {
+    expect(expected).toHaveLength(11);
+    for (let limit = 1; limit <= expected.length + 1; limit++) {
+      const seen: string[] = [];
+      let after: bigint | undefined;
+      for (let pages = 0; ; pages++) {
+        const page = await repo.searchLeafHashes([shared], 'or', {
+          purpose: 'artifact',
+          after,
+          limit,
+        });
+        expect(page.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.map(id));
+        if (page.length < limit) break;
+        after = page[page.length - 1]!.globalIndex;
+        expect(pages).toBeLessThan(expected.length);
+      }
+      expect(seen).toEqual(expected);
+    }
+  });
+
+  it('starts after the cursor, whichever tree holds it, with every key (and) too', async () => {
+    const page = (after: bigint, op: 'and' | 'or' = 'or', keys = [shared]) =>
+      repo.searchLeafHashes(keys, op, { purpose: 'artifact', after, limit: 3 });
+    expect((await page(5n)).map((e) => e.globalIndex)).toEqual([6n, 7n, 9n]);
+    expect((await page(6n)).map((e) => e.globalIndex)).toEqual([7n, 9n, 10n]);
+    expect(await page(15n)).toEqual([]);
+    expect(await page(2n ** 63n - 1n)).toEqual([]);
+    expect(
+      (await page(0n, 'and', [shared, 'sha256:100-3'])).map((e) => [e.globalIndex, id(e)]),
+    ).toEqual([[10n, expected[7]]]);
   });
 });

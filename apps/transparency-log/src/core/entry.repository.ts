@@ -71,11 +71,21 @@ const SQL = {
   searchAny: searchBy('&&'),
 } as const;
 
+// A page of a search in global index order, after $3 (keyset paging: the global index is unique
+// per purpose, so pages never repeat or skip an entry, even while entries are appended). The page
+// is chosen in search_index, its global index being its tree's index_offset plus its leaf_index
+// (the schema's rule, written so by the integrator); only its rows are then read from log_entry,
+// for their leaf hashes. Joining every match to log_entry first read ~20 times more pages for a
+// key shared by 40,000 entries (EXPLAIN ANALYZE on 200,000 entries).
 function searchBy(operator: '@>' | '&&'): string {
-  return `SELECT e.tree_id, e.leaf_hash FROM log_entry e WHERE (e.tree_id, e.leaf_index) IN (
-      SELECT tree_id, leaf_index FROM search_index
-      WHERE key_sha256s ${operator} ARRAY(SELECT ${KEY_HASH('k')} FROM unnest($1::text[]) AS k))
-    ORDER BY e.global_index LIMIT 1000`;
+  return `SELECT p.global_index, e.tree_id, e.leaf_hash FROM (
+      SELECT s.tree_id, s.leaf_index, t.index_offset + s.leaf_index AS global_index
+      FROM search_index s JOIN log_tree t ON t.id = s.tree_id
+      WHERE s.key_sha256s ${operator} ARRAY(SELECT ${KEY_HASH('k')} FROM unnest($1::text[]) AS k)
+      AND t.purpose = $2 AND t.index_offset + s.leaf_index > $3
+      ORDER BY global_index LIMIT $4) p
+    JOIN log_entry e ON e.tree_id = p.tree_id AND e.leaf_index = p.leaf_index
+    ORDER BY p.global_index`;
 }
 
 function toEntry(r: EntryRow): StoredEntry {
@@ -171,21 +181,31 @@ export class EntryRepository {
   }
 
   /**
-   * The tree id and leaf hash (what a Rekor UUID is made of) of the entries whose index keys
-   * include every key (`and`) or any key (`or`), at most 1000, by global index. Bodies are not
-   * read.
+   * The global index, tree id and leaf hash (what a Rekor UUID is made of) of the entries of the
+   * trees of `purpose` whose index keys include every key (`and`) or any key (`or`): those with a
+   * global index above `after` (from the first when undefined), at most `limit`, by global index.
+   * Bodies are not read. Requires 1 <= limit.
    */
   async searchLeafHashes(
     keys: readonly string[],
     operator: 'and' | 'or',
-  ): Promise<Array<{ treeId: bigint; leafHash: Buffer }>> {
+    page: { purpose: TreePurpose; after?: bigint; limit: number },
+  ): Promise<Array<{ globalIndex: bigint; treeId: bigint; leafHash: Buffer }>> {
     // `@>` with no keys would match every entry.
     if (keys.length === 0) return [];
-    const rows = await this.dataSource.query<Array<{ tree_id: string; leaf_hash: Buffer }>>(
-      operator === 'and' ? SQL.searchAll : SQL.searchAny,
-      [keys],
-    );
-    return rows.map((r) => ({ treeId: BigInt(r.tree_id), leafHash: r.leaf_hash }));
+    const rows = await this.dataSource.query<
+      Array<{ global_index: string; tree_id: string; leaf_hash: Buffer }>
+    >(operator === 'and' ? SQL.searchAll : SQL.searchAny, [
+      keys,
+      page.purpose,
+      (page.after ?? -1n).toString(),
+      page.limit,
+    ]);
+    return rows.map((r) => ({
+      globalIndex: BigInt(r.global_index),
+      treeId: BigInt(r.tree_id),
+      leafHash: r.leaf_hash,
+    }));
   }
 
   private async many(sql: string, parameters: unknown[]): Promise<StoredEntry[]> {

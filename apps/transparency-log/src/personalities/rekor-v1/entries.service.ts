@@ -152,10 +152,27 @@ export class EntriesService {
     return logEntryView(tree, entry, checkpoint, await reader.inclusionProof(entry.leafIndex));
   }
 
-  /** UUIDs of the entries filed under every (`and`) or any (`or`) of `keys`, at most 1000. */
-  async search(keys: readonly string[], operator: 'and' | 'or'): Promise<string[]> {
-    const entries = await this.entryRows.searchLeafHashes(keys, operator);
-    return entries.map((e) => entryUuid(e.treeId, e.leafHash));
+  /**
+   * A page of the UUIDs of the Rekor entries filed under every (`and`) or any (`or`) of `keys`,
+   * by global index: at most `limit`, after the entry at global index `after` (from the first
+   * when undefined). `next` is the global index to continue after, when more entries match.
+   */
+  async search(
+    keys: readonly string[],
+    operator: 'and' | 'or',
+    page: { after?: bigint; limit: number },
+  ): Promise<{ uuids: string[]; next?: bigint }> {
+    // One more than the page: whether it exists says whether there is a next page.
+    const rows = await this.entryRows.searchLeafHashes(keys, operator, {
+      purpose: 'artifact',
+      after: page.after,
+      limit: page.limit + 1,
+    });
+    const shown = rows.slice(0, page.limit);
+    return {
+      uuids: shown.map((e) => entryUuid(e.treeId, e.leafHash)),
+      ...(rows.length > page.limit ? { next: shown[shown.length - 1]!.globalIndex } : {}),
+    };
   }
 
   /** The artifact tree `treeID` names, or the active one; NOT_FOUND for a tree of another purpose. */

@@ -1,14 +1,17 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { certificatesFromPem, fingerprintOf, parseCertificate, parsePublicKey } from '@app/signing';
 import { LogError } from '../../errors';
 import { EntriesService } from './entries.service';
+import { nextPageLink, parseSearchCursor, parseSearchLimit, searchCursor } from './search-page';
 
 const HASH = /^(?:(sha256|sha384|sha512):)?([0-9a-fA-F]+)$/;
 const HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 
 /**
  * Rekor v1 `POST /api/v1/index/retrieve`: entry UUIDs by artifact digest, signer email or URI,
- * or public key. The index is written in the entry's own transaction, so it is never behind.
+ * or public key, by global index, a page at a time (`search-page.ts`). The index is written in the
+ * entry's own transaction, so it is never behind.
  */
 @Controller('api/v1/index')
 export class SearchController {
@@ -16,7 +19,14 @@ export class SearchController {
 
   @Post('retrieve')
   @HttpCode(200)
-  async retrieve(@Body() body: unknown): Promise<string[]> {
+  async retrieve(
+    @Body() body: unknown,
+    @Query('after') afterText: unknown,
+    @Query('limit') limitText: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string[]> {
+    const after = parseSearchCursor(afterText);
+    const limit = parseSearchLimit(limitText);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new LogError('MALFORMED_REQUEST', 'request body must be a JSON object');
     }
@@ -69,7 +79,14 @@ export class SearchController {
       );
     }
     const operator = query.operator === 'and' ? 'and' : 'or';
-    return this.entries.search(keys, operator);
+    const page = await this.entries.search(keys, operator, { after, limit });
+    if (page.next !== undefined) {
+      res.setHeader(
+        'Link',
+        nextPageLink(searchCursor(page.next), limitText === undefined ? undefined : limit),
+      );
+    }
+    return page.uuids;
   }
 }
 
