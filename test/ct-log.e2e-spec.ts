@@ -156,7 +156,7 @@ describe('transparency log: RFC 6962 CT API', () => {
     const trees = await db.query<{ purpose: string; origin: string; id: string; key: Buffer }>(
       'SELECT purpose, origin, id, public_key AS key FROM log_tree ORDER BY purpose',
     );
-    expect(trees.map((t) => t.purpose)).toEqual(['artifact', 'ct']);
+    expect(trees.map((t) => t.purpose)).toEqual(['artifact', 'ct', 'rekor-v2']);
     expect(trees[1]!.origin).toBe(`127.0.0.1:3000/ct/${trees[1]!.id}`);
     expect(trees[1]!.key.equals(trees[0]!.key)).toBe(false);
     expect(await sth()).toMatchObject({

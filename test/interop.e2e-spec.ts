@@ -70,7 +70,11 @@ describe('interoperability with stock sigstore-js', () => {
 
   it('serves a trusted root naming the CA chain, the artifact log and the CT log, and a signing config', async () => {
     expect(trustedRoot).toMatchObject({
-      tlogs: [expect.objectContaining({ baseUrl: stack.logUrl, hashAlgorithm: 'SHA2_256' })],
+      // The Rekor v1 tree, and the Rekor v2 shard at its own hostname.
+      tlogs: [
+        expect.objectContaining({ baseUrl: stack.logUrl, hashAlgorithm: 'SHA2_256' }),
+        expect.objectContaining({ baseUrl: stack.logV2Url, hashAlgorithm: 'SHA2_256' }),
+      ],
       ctlogs: [expect.objectContaining({ baseUrl: `${stack.logUrl}/ct` })],
       certificateAuthorities: [expect.objectContaining({ uri: stack.caUrl })],
       timestampAuthorities: [expect.objectContaining({ uri: `${stack.caUrl}/api/v1/timestamp` })],

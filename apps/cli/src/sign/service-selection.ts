@@ -74,19 +74,20 @@ export function selectServices(config: unknown, now = new Date()): SelectedServi
   };
 }
 
-/**
- * The signing config of this run: `file` (--signing-config) when given, else the one the CA
- * serves (`GET <ca>/api/v1/signingConfig`), read from the CA the token already goes to; undefined
- * when that CA serves none (an older instance).
- */
-export async function loadSigningConfig(file: string | undefined, caUrl: string): Promise<unknown> {
-  if (file !== undefined) {
-    try {
-      return JSON.parse(await readFile(file, 'utf8')) as unknown;
-    } catch (err) {
-      throw usageError(`--signing-config ${file}: ${(err as Error).message}`);
-    }
+/** A signing config file (--signing-config). */
+export async function readSigningConfig(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch (err) {
+    throw usageError(`--signing-config ${file}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The signing config the CA serves (`GET <ca>/api/v1/signingConfig`), read from the CA the token
+ * goes to anyway; undefined when it serves none (an older instance: then the v1 log, no TSA).
+ */
+export async function fetchSigningConfig(caUrl: string): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(`${caUrl}/api/v1/signingConfig`, { signal: AbortSignal.timeout(10_000) });

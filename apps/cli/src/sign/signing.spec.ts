@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDirs } from '@app/testing/temp-dir';
 import { recordingContext } from '../cli/testing';
 import { signingServices } from './signing';
 
@@ -7,6 +10,7 @@ const jwt = (claims: Record<string, unknown>) =>
     .join('.');
 
 describe(signingServices.name, () => {
+  const tempDir = tempDirs();
   const token = jwt({ iss: 'https://idp.example.com', sub: 'alice' });
 
   // Security review M9: `sign` sent the bearer token to any http URL, where an observer can use
@@ -24,13 +28,59 @@ describe(signingServices.name, () => {
     });
   });
 
-  it('sets up against https and loopback http CAs', async () => {
+  it('sets up against https and loopback http CAs, with the log and TSA of the signing config', async () => {
+    const config = join(tempDir('signing-config'), 'signing_config.json');
+    const service = (url: string, majorApiVersion: number) => ({
+      url,
+      majorApiVersion,
+      validFor: { start: '2026-01-01T00:00:00Z' },
+    });
+    writeFileSync(
+      config,
+      JSON.stringify({
+        mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
+        caUrls: [service('https://ca.example.com', 1)],
+        rekorTlogUrls: [
+          service('https://log.example.com', 1),
+          service('https://log2.example.com', 2),
+        ],
+        tsaUrls: [service('https://ca.example.com/api/v1/timestamp', 1)],
+      }),
+    );
     for (const caUrl of ['https://ca.example.com', 'http://127.0.0.1:5555']) {
       const services = await signingServices(
-        { 'ca-url': caUrl, 'identity-token': token },
+        { 'ca-url': caUrl, 'identity-token': token, 'signing-config': config },
         recordingContext(),
       );
-      expect(services.instance.caUrl).toBe(caUrl);
+      expect(services.chosen).toEqual({
+        caUrl,
+        log: { url: 'https://log2.example.com', majorApiVersion: 2 },
+        tsaUrl: 'https://ca.example.com/api/v1/timestamp',
+      });
     }
+  });
+
+  it('takes the CA from the signing config when no --ca-url is given, and checks it first', async () => {
+    const config = join(tempDir('signing-config'), 'signing_config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
+        caUrls: [
+          {
+            url: 'http://ca.example.com',
+            majorApiVersion: 1,
+            validFor: { start: '2026-01-01T00:00:00Z' },
+          },
+        ],
+      }),
+    );
+    await expect(
+      signingServices({ 'identity-token': token, 'signing-config': config }, recordingContext()),
+    ).rejects.toMatchObject({
+      exitCode: 64,
+      message:
+        'will not send the identity token over plain http to ca.example.com (--ca-url); use https',
+    });
   });
 });

@@ -38,7 +38,8 @@ import { findIdentityToken, peekClaims, type TokenOptions } from '../identity/to
 import { RekorV2DsseWitness } from './rekor-v2-dsse-witness';
 import {
   checkServiceUrl,
-  loadSigningConfig,
+  fetchSigningConfig,
+  readSigningConfig,
   selectServices,
   type Service,
 } from './service-selection';
@@ -73,13 +74,22 @@ export async function signingServices(
   ctx: CliContext,
 ): Promise<SigningServices> {
   const instance = resolveInstance(values, ctx.env);
-  // Services from the signing config (--signing-config, else the CA's own), chosen as sigstore-go
-  // does; an explicit --ca-url/--log-url still wins for its service.
-  const config = await loadSigningConfig(values['signing-config'], instance.caUrl);
-  const selected = config === undefined ? undefined : selectServices(config);
   const insecure = values['insecure-http'] === true;
-  const explicitCa = values['ca-url'] !== undefined || values['signing-config'] === undefined;
-  const caUrl = explicitCa || selected?.ca === undefined ? instance.caUrl : selected.ca.url;
+  // Services from the signing config (--signing-config, else the one the CA serves), chosen as
+  // sigstore-go does; an explicit --ca-url/--log-url still wins for its service.
+  const file = values['signing-config'];
+  const fromFile = file === undefined ? undefined : selectServices(await readSigningConfig(file));
+  const caUrl =
+    values['ca-url'] !== undefined || fromFile?.ca === undefined ? instance.caUrl : fromFile.ca.url;
+  // --insecure-http may do for reading public data, never for a bearer token: an observer could
+  // use it, until it expires, to get a certificate for this identity with a key of their own.
+  if (!isSecureUrl(caUrl)) {
+    throw usageError(
+      `will not send the identity token over plain http to ${new URL(caUrl).host} (--ca-url); use https`,
+    );
+  }
+  const served = fromFile === undefined ? await fetchSigningConfig(caUrl) : undefined;
+  const selected = fromFile ?? (served === undefined ? undefined : selectServices(served));
   const log: Service =
     values['log-url'] !== undefined || selected?.tlog === undefined
       ? { url: instance.logUrl, majorApiVersion: 1 }
@@ -90,13 +100,6 @@ export async function signingServices(
   ctx.status(
     `log ${log.url} (Rekor v${log.majorApiVersion})${tsa === undefined ? '' : `, timestamps from ${tsa.url}`}`,
   );
-  // --insecure-http may do for reading public data, never for a bearer token: an observer could
-  // use it, until it expires, to get a certificate for this identity with a key of their own.
-  if (!isSecureUrl(caUrl)) {
-    throw usageError(
-      `will not send the identity token over plain http to ${new URL(caUrl).host} (--ca-url); use https`,
-    );
-  }
   const { token, source } = await findIdentityToken(values, ctx);
   const claims = peekClaims(token);
   if (Object.keys(claims).length === 0) {
