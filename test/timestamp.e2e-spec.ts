@@ -22,6 +22,7 @@ import {
   timestampRequestFromJson,
 } from '@app/signing';
 import { tempDirs } from '@app/testing/temp-dir';
+import { opensslTsVerify } from './support/openssl-ts';
 import { startStack, type Stack } from './support/stack';
 
 const EMAIL = 'alice@example.com';
@@ -41,34 +42,16 @@ describe('timestamp authority (RFC 3161)', () => {
     const chain = await (await fetch(`${tsaUrl}/certchain`)).text();
     pems = chain.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n/g)!;
   });
-  // A directory of each test's own (they are removed after each test), with the served chain.
+  // A directory of each test's own (they are removed after each test).
   beforeEach(() => {
     dir = tempDir('tsa-e2e');
-    writeFileSync(join(dir, 'leaf.pem'), pems[0]!);
-    writeFileSync(join(dir, 'root.pem'), pems[pems.length - 1]!);
   });
   afterAll(async () => {
     await stack.close();
   });
 
-  const opensslVerify = (reply: Buffer, ...args: string[]) => {
-    writeFileSync(join(dir, 'reply.tsr'), reply);
-    return execFileSync(
-      'openssl',
-      [
-        'ts',
-        '-verify',
-        '-in',
-        join(dir, 'reply.tsr'),
-        '-CAfile',
-        join(dir, 'root.pem'),
-        '-untrusted',
-        join(dir, 'leaf.pem'),
-        ...args,
-      ],
-      { encoding: 'utf8', stdio: 'pipe' },
-    );
-  };
+  const opensslVerify = (reply: Buffer, ...args: string[]) =>
+    opensslTsVerify(dir, reply, { rootPem: pems[pems.length - 1]!, leafPem: pems[0]! }, ...args);
 
   it('serves its chain, leaf with critical timeStamping EKU first, as in the trusted root', async () => {
     const res = await fetch(`${tsaUrl}/certchain`);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import {
   parseCertificate,
   timestampRequestFromJson,
 } from '@app/signing';
+import { opensslTsVerify } from '@app/testing/openssl-ts';
 import { softHsmToken } from '@app/testing/softhsm';
 import { tempDirs } from '@app/testing/temp-dir';
 import { tsaInit } from './tsa-init';
@@ -57,26 +57,16 @@ describe('signet tsa init', () => {
         new Date(),
       );
       writeFileSync(join(dir, 'data'), data);
-      writeFileSync(join(dir, 'reply.tsr'), token);
-      writeFileSync(
-        join(dir, 'leaf.pem'),
-        readFileSync(settings.TSA_CHAIN!, 'utf8').split(/(?<=-----END CERTIFICATE-----\n)/)[0]!,
-      );
-      const verified = execFileSync(
-        'openssl',
-        [
-          'ts',
-          '-verify',
-          '-in',
-          join(dir, 'reply.tsr'),
-          '-data',
-          join(dir, 'data'),
-          '-CAfile',
-          join(dir, 'root.pem'),
-          '-untrusted',
-          join(dir, 'leaf.pem'),
-        ],
-        { encoding: 'utf8', stdio: 'pipe' },
+      const pem = readFileSync(settings.TSA_CHAIN!, 'utf8');
+      const verified = opensslTsVerify(
+        dir,
+        token,
+        {
+          rootPem: readFileSync(join(dir, 'root.pem'), 'utf8'),
+          leafPem: pem.split(/(?<=-----END CERTIFICATE-----\n)/)[0]!,
+        },
+        '-data',
+        join(dir, 'data'),
       );
       expect(verified).toContain('Verification: OK');
       return { lines, settings };

@@ -13,6 +13,7 @@ import { certificatesToPem } from '../x509/pem';
 import { testSigner } from '../x509/testing';
 import { parseTimestampQuery, timestampRequestFromJson, TimestampRequestError } from './request';
 import { issueTimestamp, type TimestampAuthority } from './token';
+import { opensslTsVerify } from '@app/testing/openssl-ts';
 
 const POLICY = '1.3.6.1.4.1.57264.2';
 const NOW = new Date('2026-12-02T12:00:00.750Z');
@@ -94,26 +95,19 @@ describe('RFC 3161 timestamps', () => {
         const request = parseTimestampQuery(new Uint8Array(query), POLICY);
         expect(request.certReq).toBe(true);
         expect(request.nonce).toBeDefined();
-        writeFileSync(join(dir, 'reply.tsr'), await issueTimestamp(authority, request, NOW));
-        writeFileSync(join(dir, 'root.pem'), certificatesToPem([authority.chain[1]!.der]));
-        writeFileSync(join(dir, 'leaf.pem'), certificatesToPem([authority.chain[0]!.der]));
+        const reply = await issueTimestamp(authority, request, NOW);
+        const chain = {
+          rootPem: certificatesToPem([authority.chain[1]!.der]),
+          leafPem: certificatesToPem([authority.chain[0]!.der]),
+        };
         const verify = (...args: string[]) =>
-          execFileSync(
-            'openssl',
-            [
-              'ts',
-              '-verify',
-              '-in',
-              join(dir, 'reply.tsr'),
-              '-CAfile',
-              join(dir, 'root.pem'),
-              '-untrusted',
-              join(dir, 'leaf.pem'),
-              '-attime',
-              String((NOW.getTime() / 1000) | 0),
-              ...args,
-            ],
-            { encoding: 'utf8', stdio: 'pipe' },
+          opensslTsVerify(
+            dir,
+            reply,
+            chain,
+            '-attime',
+            String((NOW.getTime() / 1000) | 0),
+            ...args,
           );
         expect(verify('-queryfile', join(dir, 'query.tsq'))).toContain('Verification: OK');
         expect(verify('-data', join(dir, 'data'))).toContain('Verification: OK');

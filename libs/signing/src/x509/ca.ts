@@ -95,8 +95,6 @@ export async function buildRootCertificate(request: RootCertificateRequest): Pro
 export async function buildIntermediateCertificate(
   request: IntermediateCertificateRequest,
 ): Promise<Uint8Array> {
-  const issuer = resolveIssuer(request.issuer, request.issuerSigner);
-  const spki = subjectPublicKeyInfoOf(request.subjectPublicKey);
   const pathLength = request.pathLength ?? 0;
   if (!Number.isSafeInteger(pathLength) || pathLength < 0) {
     throw new SigningError(
@@ -104,6 +102,26 @@ export async function buildIntermediateCertificate(
       'pathLength must be a non-negative integer',
     );
   }
+  return signUnderIssuer(request, (spki, issuerKeyId) => [
+    keyUsageExtension(CA_KEY_USAGE),
+    ...(request.codeSigning === false ? [] : [codeSigningExtension()]),
+    caConstraintsExtension(pathLength),
+    subjectKeyIdExtension(computeKeyIdentifier(spki)),
+    authorityKeyIdExtension(issuerKeyId),
+  ]);
+}
+
+/**
+ * Builds the TBS of a certificate for `request.subjectPublicKey` under `request.issuer` with the
+ * extensions `extensions` makes (given the subject's SPKI and the issuer's key identifier), and
+ * signs it with the issuer's key.
+ */
+async function signUnderIssuer(
+  request: Omit<IntermediateCertificateRequest, 'pathLength' | 'codeSigning'>,
+  extensions: (spki: Uint8Array, issuerKeyId: Uint8Array) => Uint8Array[],
+): Promise<Uint8Array> {
+  const issuer = resolveIssuer(request.issuer, request.issuerSigner);
+  const spki = subjectPublicKeyInfoOf(request.subjectPublicKey);
   const tbs = encodeCertificateTbs({
     serialNumber: request.serialNumber ?? randomSerialNumber(),
     signer: request.issuerSigner,
@@ -112,13 +130,7 @@ export async function buildIntermediateCertificate(
     notBefore: request.notBefore,
     notAfter: request.notAfter,
     subjectPublicKeyInfo: spki,
-    extensions: [
-      keyUsageExtension(CA_KEY_USAGE),
-      ...(request.codeSigning === false ? [] : [codeSigningExtension()]),
-      caConstraintsExtension(pathLength),
-      subjectKeyIdExtension(computeKeyIdentifier(spki)),
-      authorityKeyIdExtension(issuer.keyId),
-    ],
+    extensions: extensions(spki, issuer.keyId),
   });
   return signTbs(tbs, request.issuerSigner);
 }
@@ -142,22 +154,10 @@ export interface TimestampingCertificateRequest {
 export async function buildTimestampingCertificate(
   request: TimestampingCertificateRequest,
 ): Promise<Uint8Array> {
-  const issuer = resolveIssuer(request.issuer, request.issuerSigner);
-  const spki = subjectPublicKeyInfoOf(request.subjectPublicKey);
-  const tbs = encodeCertificateTbs({
-    serialNumber: request.serialNumber ?? randomSerialNumber(),
-    signer: request.issuerSigner,
-    issuer: issuer.name,
-    subject: subjectName(request.subject),
-    notBefore: request.notBefore,
-    notAfter: request.notAfter,
-    subjectPublicKeyInfo: spki,
-    extensions: [
-      keyUsageExtension(KeyUsageFlags.digitalSignature),
-      timeStampingExtension(),
-      subjectKeyIdExtension(computeKeyIdentifier(spki)),
-      authorityKeyIdExtension(issuer.keyId),
-    ],
-  });
-  return signTbs(tbs, request.issuerSigner);
+  return signUnderIssuer(request, (spki, issuerKeyId) => [
+    keyUsageExtension(KeyUsageFlags.digitalSignature),
+    timeStampingExtension(),
+    subjectKeyIdExtension(computeKeyIdentifier(spki)),
+    authorityKeyIdExtension(issuerKeyId),
+  ]);
 }
