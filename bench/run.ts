@@ -12,6 +12,7 @@ import { runIssuanceBench } from './issuance';
 import { issueSigners, runLoggingBench } from './logging';
 import { runMerkleBench } from './merkle';
 import { runProofsBench } from './proofs';
+import { runRekorV2TsaBench } from './rekor-v2-tsa';
 import { measureOpsPerSecond, runSigningBench } from './signing';
 import { summariseProfile } from './support/cpu-profile';
 import { type BenchResult, figure, type Figure, progress, round } from './support/figures';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
       figures.push(...(await runProofsBench(stack, costs, signers, { quick })));
     }
     figures.push(...(await runLoggingBench(stack, costs, { quick: quick || profile })));
+    if (!profile) figures.push(...(await runRekorV2TsaBench(stack, costs, { quick })));
     if (!profile) figures.push(...(await runVerifyBench(stack, costs, { quick })));
   } finally {
     progress('stopping the stack');
