@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { emptyRoot } from '@app/merkle';
-import { closeSigner, SIGNET_CONFIG, type SignetConfig } from '@app/platform';
+import { closeSigner, ConfigError, SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import { logIdOf, publicKeyToDer, type Signer } from '@app/signing';
 import { LogError } from '../errors';
 import type { Integrated, PreparedEntry } from './entry';
@@ -151,6 +151,15 @@ export class TreeRegistry implements OnModuleInit, OnModuleDestroy {
       }
       const id = BigInt(`0x${randomBytes(8).toString('hex')}`) & (2n ** 63n - 1n) || 1n;
       const origin = signing.origin(id);
+      // A checkpoint origin names one log for ever (witnesses and clients key on it): a purpose
+      // whose origin does not include the tree ID (a Rekor v2 shard: its hostname) needs a new
+      // one for a new key. Thrown inside the transaction, so the current tree stays unfrozen.
+      const taken = (await this.repo.trees(purpose, q)).find((t) => t.origin === origin);
+      if (taken !== undefined) {
+        throw new ConfigError([
+          `the ${purpose} signing key changed, but the new tree's checkpoint origin "${origin}" is tree ${taken.id}'s; give the new tree a new hostname (LOG_V2_PUBLIC_URL) or restore the previous key`,
+        ]);
+      }
       const root = Buffer.from(emptyRoot());
       await this.repo.insertTree(
         q,

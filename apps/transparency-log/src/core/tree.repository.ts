@@ -83,8 +83,8 @@ export class TreeRepository {
   }
 
   /** Every tree of `purpose`, oldest first. */
-  trees(purpose: TreePurpose): Promise<LogTree[]> {
-    return this.dataSource
+  trees(purpose: TreePurpose, q?: QueryRunner): Promise<LogTree[]> {
+    return (q?.manager ?? this.dataSource.manager)
       .getRepository(LogTree)
       .find({ where: { purpose }, order: { indexOffset: 'ASC' } });
   }
