@@ -260,16 +260,42 @@ describe('Rekor v2 log', () => {
       ).toThrow();
     });
 
-    it('refuses sigstore-js 5.1’s deprecated dsseRequestV002 (the documented choice): DSSE signing to v2 fails', async () => {
-      await expect(
-        bundleBuilderFromSigningConfig({
-          signingConfig: SigningConfig.fromJSON(signingConfig),
-          identityProvider: {
-            getToken: () => stack.fx.email.mint({ sub: 'u', email: EMAIL, email_verified: true }),
-          },
-          bundleType: 'dsseEnvelope',
-        }).create({ data: Buffer.from('{}'), type: 'application/vnd.in-toto+json' }),
-      ).rejects.toThrow(/invalid type, must be hashedrekord/);
+    it('logs sigstore-js 5.1’s deprecated dsseRequestV002 as dsse v0.0.2 (the documented choice), and the bundle verifies', async () => {
+      const statement = Buffer.from(
+        '{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"x","predicate":{}}',
+      );
+      const bundle = await bundleBuilderFromSigningConfig({
+        signingConfig: SigningConfig.fromJSON(signingConfig),
+        identityProvider: {
+          getToken: () => stack.fx.email.mint({ sub: 'u', email: EMAIL, email_verified: true }),
+        },
+        bundleType: 'dsseEnvelope',
+      }).create({ data: statement, type: 'application/vnd.in-toto+json' });
+      const [entry] = bundle.verificationMaterial.tlogEntries;
+      expect(entry!.kindVersion).toEqual({ kind: 'dsse', version: '0.0.2' });
+      const envelope =
+        bundle.content.$case === 'dsseEnvelope' ? bundle.content.dsseEnvelope : undefined;
+      const certificate =
+        bundle.verificationMaterial.content.$case === 'certificate'
+          ? bundle.verificationMaterial.content.certificate.rawBytes
+          : Buffer.of();
+      // Built from the format rekor-tiles stored dsse v0.0.2 in, by hand.
+      const expected =
+        '{"apiVersion":"0.0.2","kind":"dsse","spec":{"dsseV002":{"payloadHash":{"algorithm":"SHA2_256","digest":"' +
+        sha256(statement).toString('base64') +
+        '"},"signatures":[{"content":"' +
+        Buffer.from(envelope!.signatures[0]!.sig).toString('base64') +
+        '","verifier":{"keyDetails":"PKIX_ECDSA_P256_SHA_256","x509Certificate":{"rawBytes":"' +
+        Buffer.from(certificate).toString('base64') +
+        '"}}}]}}}';
+      expect(Buffer.from(entry!.canonicalizedBody).toString()).toBe(expected);
+      new Verifier(toTrustMaterial(TrustedRoot.fromJSON(trustedRoot))).verify(
+        toSignedEntity(bundle),
+        {
+          subjectAlternativeName: EMAIL,
+          extensions: { issuer: stack.fx.email.url },
+        },
+      );
     });
   });
 });

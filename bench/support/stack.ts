@@ -105,6 +105,8 @@ export async function startBenchStack(opts: StackOptions = {}): Promise<BenchSta
       LOG_LEVEL: 'info',
       LOG_WORKERS: String(opts.workers ?? 1),
       CA_WORKERS: String(opts.workers ?? 1),
+      // The bench is many clients from one address: no per-client limit on POSTs in flight.
+      LOG_MAX_POSTS_IN_FLIGHT_PER_CLIENT: '0',
     };
     const logEnv = { ...common };
     const caEnv = (port: number, ct: boolean) => ({

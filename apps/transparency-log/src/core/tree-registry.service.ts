@@ -26,6 +26,7 @@ interface ActiveLog {
 }
 
 const BOOTSTRAP_LOCK = 5_170_221_902;
+const TREES_REFRESH_MS = 5000;
 
 /**
  * The log's trees: one active tree per purpose that has a signing (the composition root,
@@ -39,6 +40,8 @@ export class TreeRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly logs = new Map<TreePurpose, ActiveLog>();
   /** Frozen trees never change: looked up once. */
   private readonly frozen = new Map<bigint, LogTree>();
+  /** Every tree of a purpose, as read at `at` (see {@link treeWithOrigin}). */
+  private readonly byPurpose = new Map<TreePurpose, { at: number; trees: Promise<LogTree[]> }>();
 
   constructor(
     private readonly repo: TreeRepository,
@@ -79,9 +82,19 @@ export class TreeRegistry implements OnModuleInit, OnModuleDestroy {
     return this.repo.trees(purpose);
   }
 
-  /** The tree of `purpose` whose checkpoint origin is `origin`, active or frozen, if any. */
+  /**
+   * The tree of `purpose` whose checkpoint origin is `origin`, active or frozen, if any. Asked on
+   * every Rekor v2 request, so the trees of a purpose are re-read at most every few seconds
+   * (another process adds one only when it starts with a new key).
+   */
   async treeWithOrigin(purpose: TreePurpose, origin: string): Promise<LogTree | undefined> {
-    return (await this.repo.trees(purpose)).find((t) => t.origin === origin);
+    const now = Date.now();
+    let known = this.byPurpose.get(purpose);
+    if (known === undefined || now - known.at > TREES_REFRESH_MS) {
+      known = { at: now, trees: this.repo.trees(purpose) };
+      this.byPurpose.set(purpose, known);
+    }
+    return (await known.trees).find((t) => t.origin === origin);
   }
 
   /** The tree `id`, of any purpose; NOT_FOUND when there is none. */

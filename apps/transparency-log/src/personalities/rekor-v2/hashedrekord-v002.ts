@@ -1,9 +1,11 @@
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import {
   canonicalJsonBytes,
   type DigestAlgorithm,
   DIGEST_LENGTHS,
   parseCertificate,
+  preAuthEncoding,
+  verifySignature,
   publicKeyFromSpki,
   publicKeyToDer,
   verifyDigestSignature,
@@ -12,7 +14,7 @@ import {
 import type { EntryVerifier } from '../../core/trust/verifier';
 import { LogError } from '../../errors';
 
-/** rekor-tiles' message for anything but a hashedrekord request. */
+/** rekor-tiles' message for a request of another type. */
 const NOT_HASHEDREKORD = 'invalid type, must be hashedrekord';
 
 /**
@@ -47,6 +49,7 @@ const ALGORITHM_NAMES: Record<DigestAlgorithm, string> = {
 /** A validated `hashedRekordRequestV002`, ready to authorize, verify and log. */
 export interface HashedRekordV002 {
   readonly verifier: EntryVerifier;
+  readonly kind: 'hashedrekord' | 'dsse';
   /** The canonical entry rekor-tiles stores (JCS of the protojson `Entry`). */
   readonly body: Buffer;
   /** Checks the signature over the digest (after authorization: it is the costly part). */
@@ -90,13 +93,10 @@ function onlyFields(value: Record<string, unknown>, field: string, allowed: read
  */
 export function parseCreateEntryRequest(request: unknown): HashedRekordV002 {
   const top = object(request, 'request');
-  if ('dsseRequestV002' in top) {
-    throw new LogError(
-      'MALFORMED_REQUEST',
-      `${NOT_HASHEDREKORD}: dsseRequestV002 is not accepted (as by rekor-tiles since v2.3.0); log a DSSE envelope as a hashedrekord over the digest of its PAE, as sigstore-go and cosign do, or use the Rekor v1 API`,
-    );
-  }
   const keys = Object.keys(top);
+  if (keys.length === 1 && keys[0] === 'dsseRequestV002') {
+    return parseDsseRequestV002(object(top.dsseRequestV002, 'dsseRequestV002'));
+  }
   if (keys.length !== 1 || keys[0] !== 'hashedRekordRequestV002') {
     throw new LogError('MALFORMED_REQUEST', NOT_HASHEDREKORD);
   }
@@ -108,8 +108,55 @@ export function parseCreateEntryRequest(request: unknown): HashedRekordV002 {
   const content = base64(signature.content, 'hashedRekordRequestV002.signature.content');
   const verifierField = 'hashedRekordRequestV002.signature.verifier';
   const verifier = object(signature.verifier, verifierField);
-  onlyFields(verifier, verifierField, ['keyDetails', 'x509Certificate', 'publicKey']);
 
+  const { key, certificate, material, details } = parseVerifier(verifier, verifierField);
+  if (digest.length !== DIGEST_LENGTHS[details.digest]) {
+    throw bad(
+      'hashedRekordRequestV002.digest',
+      `is ${digest.length} bytes; ${details.keyDetails} signs a ${DIGEST_LENGTHS[details.digest]}-byte ${ALGORITHM_NAMES[details.digest]} digest`,
+    );
+  }
+  const body = Buffer.from(
+    canonicalJsonBytes({
+      apiVersion: '0.0.2',
+      kind: 'hashedrekord',
+      spec: {
+        hashedRekordV002: {
+          data: { algorithm: ALGORITHM_NAMES[details.digest], digest: digest.toString('base64') },
+          signature: {
+            content: content.toString('base64'),
+            verifier: { keyDetails: details.keyDetails, ...material },
+          },
+        },
+      },
+    }),
+  );
+  return {
+    verifier: certificate === undefined ? { publicKey: key } : { publicKey: key, certificate },
+    kind: 'hashedrekord',
+    body,
+    verify: () => {
+      if (!verifyDigestSignature(key, details.digest, digest, content)) {
+        throw new LogError(
+          'MALFORMED_REQUEST',
+          'hashedRekordRequestV002.signature.content: the signature does not verify over the digest with this key',
+        );
+      }
+    },
+  };
+}
+
+/** A request's verifier: its key, certificate, the DER material stored, and its key details. */
+function parseVerifier(
+  verifier: Record<string, unknown>,
+  verifierField: string,
+): {
+  key: KeyObject;
+  certificate: ParsedCertificate | undefined;
+  material: Record<string, { rawBytes: string }>;
+  details: { keyDetails: string; digest: DigestAlgorithm };
+} {
+  onlyFields(verifier, verifierField, ['keyDetails', 'x509Certificate', 'publicKey']);
   let key: KeyObject;
   let certificate: ParsedCertificate | undefined;
   let material: Record<string, { rawBytes: string }>;
@@ -153,35 +200,71 @@ export function parseCreateEntryRequest(request: unknown): HashedRekordV002 {
       `is ${JSON.stringify(verifier.keyDetails)}; this key's is ${details.keyDetails}`,
     );
   }
-  if (digest.length !== DIGEST_LENGTHS[details.digest]) {
+  return { key, certificate, material, details };
+}
+
+/**
+ * sigstore-js 5.1's deprecated `dsseRequestV002` (rekor-tiles refuses it since v2.3.0), accepted
+ * so that stock sigstore-js can log attestations to a v2 shard: one envelope signature, one
+ * verifier, checked over the envelope's PAE (after authorization), and stored as rekor-tiles
+ * stored `dsse` v0.0.2 before dropping it: JCS of
+ * `{"apiVersion":"0.0.2","kind":"dsse","spec":{"dsseV002":{"payloadHash":…,"signatures":[…]}}}`,
+ * which @sigstore/verify checks against the bundle (signature and payload digest).
+ */
+function parseDsseRequestV002(req: Record<string, unknown>): HashedRekordV002 {
+  onlyFields(req, 'dsseRequestV002', ['envelope', 'verifiers']);
+  const envelope = object(req.envelope, 'dsseRequestV002.envelope');
+  onlyFields(envelope, 'dsseRequestV002.envelope', ['payload', 'payloadType', 'signatures']);
+  const payload = base64(envelope.payload, 'dsseRequestV002.envelope.payload');
+  if (typeof envelope.payloadType !== 'string' || envelope.payloadType === '') {
+    throw bad('dsseRequestV002.envelope.payloadType', 'must be a non-empty string');
+  }
+  const payloadType = envelope.payloadType;
+  const signatures = envelope.signatures;
+  if (!Array.isArray(signatures) || signatures.length !== 1) {
     throw bad(
-      'hashedRekordRequestV002.digest',
-      `is ${digest.length} bytes; ${details.keyDetails} signs a ${DIGEST_LENGTHS[details.digest]}-byte ${ALGORITHM_NAMES[details.digest]} digest`,
+      'dsseRequestV002.envelope.signatures',
+      'must hold exactly one signature (a Rekor v2 entry has one)',
     );
   }
+  const first = object(signatures[0], 'dsseRequestV002.envelope.signatures[0]');
+  const sig = base64(first.sig, 'dsseRequestV002.envelope.signatures[0].sig');
+  const verifiers = req.verifiers;
+  if (!Array.isArray(verifiers) || verifiers.length !== 1) {
+    throw bad('dsseRequestV002.verifiers', 'must hold exactly one verifier');
+  }
+  const field = 'dsseRequestV002.verifiers[0]';
+  const { key, certificate, material, details } = parseVerifier(object(verifiers[0], field), field);
   const body = Buffer.from(
     canonicalJsonBytes({
       apiVersion: '0.0.2',
-      kind: 'hashedrekord',
+      kind: 'dsse',
       spec: {
-        hashedRekordV002: {
-          data: { algorithm: ALGORITHM_NAMES[details.digest], digest: digest.toString('base64') },
-          signature: {
-            content: content.toString('base64'),
-            verifier: { keyDetails: details.keyDetails, ...material },
+        dsseV002: {
+          // SHA-256 whatever the key: what sigstore-js compares the envelope's payload with.
+          payloadHash: {
+            algorithm: 'SHA2_256',
+            digest: createHash('sha256').update(payload).digest('base64'),
           },
+          signatures: [
+            {
+              content: sig.toString('base64'),
+              verifier: { keyDetails: details.keyDetails, ...material },
+            },
+          ],
         },
       },
     }),
   );
   return {
     verifier: certificate === undefined ? { publicKey: key } : { publicKey: key, certificate },
+    kind: 'dsse',
     body,
     verify: () => {
-      if (!verifyDigestSignature(key, details.digest, digest, content)) {
+      if (!verifySignature(key, preAuthEncoding(payloadType, payload), sig)) {
         throw new LogError(
           'MALFORMED_REQUEST',
-          'hashedRekordRequestV002.signature.content: the signature does not verify over the digest with this key',
+          'dsseRequestV002.envelope.signatures[0].sig: the signature does not verify over the envelope with this key',
         );
       }
     },

@@ -17,7 +17,7 @@ export const FROZEN_MESSAGE = 'This log has been frozen, please switch to the la
 export interface TransparencyLogEntryJson {
   logIndex: string;
   logId: { keyId: string };
-  kindVersion: { kind: 'hashedrekord'; version: '0.0.2' };
+  kindVersion: { kind: 'hashedrekord' | 'dsse'; version: '0.0.2' };
   inclusionProof: {
     logIndex: string;
     rootHash: string;
@@ -29,7 +29,7 @@ export interface TransparencyLogEntryJson {
 }
 
 /**
- * Rekor v2 writes (rekor-tiles `CreateEntry`): authorize the verifier (as v1 writes), then verify
+ * Rekor v2 writes (rekor-tiles `CreateEntry`, hashedrekord, and sigstore-js's dsse): authorize the verifier (as v1 writes), then verify
  * the signature, then integrate; answer with the entry, its inclusion proof and the checkpoint
  * it is proved against (no SET: v2 entries carry none). A duplicate answers the entry already
  * logged, proved against the newest checkpoint: sigstore-js retries a timed-out POST and has no
@@ -54,7 +54,7 @@ export class RekorV2Service {
     const tree = this.trees.activeOf('rekor-v2');
     const leafHash = Buffer.from(hashLeaf(entry.body));
     const result = await this.trees.append(
-      { body: entry.body, leafHash, kind: 'hashedrekord', apiVersion: '0.0.2', indexKeys: [] },
+      { body: entry.body, leafHash, kind: entry.kind, apiVersion: '0.0.2', indexKeys: [] },
       'rekor-v2',
     );
     if (!result.duplicate && result.checkpoint !== undefined) {
@@ -63,7 +63,7 @@ export class RekorV2Service {
         (await this.proofs
           .reader(tree.id, result.checkpoint.treeSize)
           .inclusionProof(result.leafIndex));
-      return transparencyLogEntry(tree, result.leafIndex, entry.body, result.checkpoint, proof);
+      return transparencyLogEntry(tree, result.leafIndex, entry, result.checkpoint, proof);
     }
     const existing = await this.entryRows.entryByLeafHash(leafHash, 'rekor-v2', tree.id);
     const checkpoint = await this.proofs.latestCheckpoint(tree.id);
@@ -84,21 +84,21 @@ export class RekorV2Service {
     const proof = await this.proofs
       .reader(tree.id, checkpoint.treeSize)
       .inclusionProof(existing.leafIndex);
-    return transparencyLogEntry(tree, existing.leafIndex, existing.body, checkpoint, proof);
+    return transparencyLogEntry(tree, existing.leafIndex, entry, checkpoint, proof);
   }
 }
 
 function transparencyLogEntry(
   tree: LogTree,
   leafIndex: bigint,
-  body: Buffer,
+  { body, kind }: { body: Buffer; kind: 'hashedrekord' | 'dsse' },
   checkpoint: StoredCheckpoint,
   proof: readonly Uint8Array[],
 ): TransparencyLogEntryJson {
   return {
     logIndex: leafIndex.toString(),
     logId: { keyId: tree.logId.toString('base64') },
-    kindVersion: { kind: 'hashedrekord', version: '0.0.2' },
+    kindVersion: { kind, version: '0.0.2' },
     inclusionProof: {
       logIndex: leafIndex.toString(),
       rootHash: checkpoint.rootHash.toString('base64'),
