@@ -1,5 +1,11 @@
 import { parse as parseYaml } from 'yaml';
-import { evaluate, type PolicyLimits, type PolicyRequest, type StoredRule } from './evaluate';
+import {
+  evaluate,
+  explain,
+  type PolicyLimits,
+  type PolicyRequest,
+  type StoredRule,
+} from './evaluate';
 import { parseRules } from './rules.config';
 
 const LIMITS: PolicyLimits = { defaultLifetimeSeconds: 600, maxLifetimeSeconds: 3600 };
@@ -236,5 +242,68 @@ describe(evaluate.name, () => {
     expect(outcome([narrow, broad], request())).toBe('broad');
     expect(outcome([{ ...broad, position: 2 }, narrow], request())).toBe('narrow');
     expect(outcome([broad, narrow], request({ subject: 'bob@example.com' }))).toBe('broad');
+  });
+});
+
+/** Issue 17's dry run: the same engine as issuance, with the reason of every rule. */
+describe(explain.name, () => {
+  const outcomes = (rules: StoredRule[], req: PolicyRequest) =>
+    explain(rules, req, LIMITS).rules.map(({ rule: r, ...o }) => ({ rule: r.name, ...o }));
+
+  it('says for each rule which matcher failed, or that it allowed, and that later rules were not reached', () => {
+    const rules = [
+      { ...release, position: 0 },
+      rule({ name: 'p384-only', position: 1, allowedKeyAlgorithms: ['ecdsa-p384'] }),
+      { ...alice, position: 2 },
+      rule({ name: 'later', position: 3, subject: '*' }),
+    ];
+    expect(outcomes(rules, request())).toEqual([
+      { rule: 'release-pipeline', outcome: 'issuer', pattern: GITHUB },
+      { rule: 'p384-only', outcome: 'key-algorithm', allowed: ['ecdsa-p384'] },
+      { rule: 'alice', outcome: 'allowed' },
+      { rule: 'later', outcome: 'not-reached' },
+    ]);
+    expect(explain(rules, request(), LIMITS).decision).toEqual(evaluate(rules, request(), LIMITS));
+  });
+
+  it('names the subject pattern, and a claim that is missing or does not match', () => {
+    expect(outcomes([release], releaseRequest({ subject: `${WORKFLOW}@refs/heads/main` }))).toEqual(
+      [{ rule: 'release-pipeline', outcome: 'subject', pattern: `${WORKFLOW}@refs/tags/*` }],
+    );
+    expect(outcomes([release], releaseRequest({ claims: { repository_owner: 'acme' } }))).toEqual([
+      {
+        rule: 'release-pipeline',
+        outcome: 'claim',
+        claim: 'event_name',
+        problem: 'missing',
+        condition: 'push',
+      },
+    ]);
+    expect(
+      outcomes(
+        [release],
+        releaseRequest({ claims: { repository_owner: 'evil', event_name: 'push' } }),
+      ),
+    ).toEqual([
+      {
+        rule: 'release-pipeline',
+        outcome: 'claim',
+        claim: 'repository_owner',
+        problem: 'mismatch',
+        condition: 'acme',
+      },
+    ]);
+  });
+
+  it('decides exactly as evaluate does, for allowed and denied requests alike', () => {
+    const rules = [alice, release];
+    for (const req of [
+      request(),
+      request({ subject: 'bob@example.com' }),
+      releaseRequest(),
+      releaseRequest({ keyAlgorithm: 'rsa-2048' }),
+    ]) {
+      expect(explain(rules, req, LIMITS).decision).toEqual(evaluate(rules, req, LIMITS));
+    }
   });
 });

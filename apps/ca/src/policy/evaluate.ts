@@ -36,6 +36,28 @@ export type PolicyDecision =
       readonly message: string;
     };
 
+/** Why one rule did or did not allow a request, for an administrator's dry run. */
+export type RuleOutcome =
+  | { readonly outcome: 'allowed' }
+  | { readonly outcome: 'issuer'; readonly pattern: string }
+  | { readonly outcome: 'subject'; readonly pattern: string }
+  | {
+      readonly outcome: 'claim';
+      readonly claim: string;
+      /** `missing`: the token has no such claim; `mismatch`: it has one that does not match. */
+      readonly problem: 'missing' | 'mismatch';
+      readonly condition: ClaimCondition;
+    }
+  | { readonly outcome: 'key-algorithm'; readonly allowed: readonly string[] }
+  /** A rule after the one that decided: never looked at. */
+  | { readonly outcome: 'not-reached' };
+
+/** A decision with each rule's outcome, in position order: what the dry run shows. */
+export interface PolicyTrace {
+  readonly decision: PolicyDecision;
+  readonly rules: ReadonlyArray<{ readonly rule: StoredRule } & RuleOutcome>;
+}
+
 /**
  * Decides a request against `rules`, taken in `position` order: the first rule whose issuer,
  * subject and claims all match and whose key algorithms include the request's wins. Default deny:
@@ -47,38 +69,80 @@ export function evaluate(
   request: PolicyRequest,
   limits: PolicyLimits,
 ): PolicyDecision {
+  return explain(rules, request, limits).decision;
+}
+
+/**
+ * {@link evaluate} with the reason of every rule (which matcher failed, which claim was missing
+ * or did not match): the one engine the CA issues with, so a dry run cannot disagree with it.
+ */
+export function explain(
+  rules: readonly StoredRule[],
+  request: PolicyRequest,
+  limits: PolicyLimits,
+): PolicyTrace {
   const allowedForIdentity = new Set<string>();
   let identityMatched = false;
+  let decision: PolicyDecision | undefined;
+  const traced: Array<{ rule: StoredRule } & RuleOutcome> = [];
   for (const rule of [...rules].sort((a, b) => a.position - b.position)) {
-    if (!identityMatches(rule, request)) continue;
+    if (decision !== undefined) {
+      traced.push({ rule, outcome: 'not-reached' });
+      continue;
+    }
+    const mismatch = identityMismatch(rule, request);
+    if (mismatch !== undefined) {
+      traced.push({ rule, ...mismatch });
+      continue;
+    }
     identityMatched = true;
     if (
       rule.allowedKeyAlgorithms !== null &&
       !rule.allowedKeyAlgorithms.some((a) => a === request.keyAlgorithm)
     ) {
       rule.allowedKeyAlgorithms.forEach((a) => allowedForIdentity.add(a));
+      traced.push({ rule, outcome: 'key-algorithm', allowed: rule.allowedKeyAlgorithms });
       continue;
     }
     const lifetime = rule.certificateLifetimeSeconds ?? limits.defaultLifetimeSeconds;
-    return { allowed: true, rule, lifetimeSeconds: Math.min(lifetime, limits.maxLifetimeSeconds) };
-  }
-  const who = `identity ${JSON.stringify(request.subject)} from issuer ${JSON.stringify(request.issuer)}`;
-  if (identityMatched) {
-    return {
-      allowed: false,
-      reason: 'KEY_ALGORITHM',
-      message: `key algorithm ${JSON.stringify(request.keyAlgorithm)} is not allowed for ${who}; allowed: ${[...allowedForIdentity].join(', ')}`,
+    decision = {
+      allowed: true,
+      rule,
+      lifetimeSeconds: Math.min(lifetime, limits.maxLifetimeSeconds),
     };
+    traced.push({ rule, outcome: 'allowed' });
   }
-  return { allowed: false, reason: 'NO_RULE', message: `no rule allows ${who}` };
+  if (decision !== undefined) return { decision, rules: traced };
+  const who = `identity ${JSON.stringify(request.subject)} from issuer ${JSON.stringify(request.issuer)}`;
+  return {
+    decision: identityMatched
+      ? {
+          allowed: false,
+          reason: 'KEY_ALGORITHM',
+          message: `key algorithm ${JSON.stringify(request.keyAlgorithm)} is not allowed for ${who}; allowed: ${[...allowedForIdentity].join(', ')}`,
+        }
+      : { allowed: false, reason: 'NO_RULE', message: `no rule allows ${who}` },
+    rules: traced,
+  };
 }
 
-function identityMatches(rule: StoredRule, request: PolicyRequest): boolean {
-  if (!matcherFor(rule.issuer, 'label').matches(request.issuer)) return false;
-  if (!matcherFor(rule.subject, 'any').matches(request.subject)) return false;
-  return Object.entries(rule.claims).every(([name, condition]) =>
-    claimMatches(condition, request.claims, name),
-  );
+/** The first part of `rule`'s identity conditions that `request` fails, or undefined. */
+function identityMismatch(rule: StoredRule, request: PolicyRequest): RuleOutcome | undefined {
+  if (!matcherFor(rule.issuer, 'label').matches(request.issuer)) {
+    return { outcome: 'issuer', pattern: rule.issuer };
+  }
+  if (!matcherFor(rule.subject, 'any').matches(request.subject)) {
+    return { outcome: 'subject', pattern: rule.subject };
+  }
+  for (const [name, condition] of Object.entries(rule.claims)) {
+    if (!Object.hasOwn(request.claims, name)) {
+      return { outcome: 'claim', claim: name, problem: 'missing', condition };
+    }
+    if (!claimMatches(condition, request.claims, name)) {
+      return { outcome: 'claim', claim: name, problem: 'mismatch', condition };
+    }
+  }
+  return undefined;
 }
 
 /**
