@@ -8,6 +8,7 @@ export * from './ecdsa';
 export { verifyPrehashedEcdsa } from './ecdsa-prehashed';
 export * from './encoding';
 export * from './jcs';
+export * from './key-details';
 export * from './keys';
 export * from './note';
 export * from './note-key';

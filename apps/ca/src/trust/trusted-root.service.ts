@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import type { PublishedLogTree } from '@app/schema';
-import type { ParsedCertificate } from '@app/signing';
+import { type ParsedCertificate, publicKeyDetails, signatureAlgorithmOf } from '@app/signing';
 import { OidcVerifier } from '../identity';
 import { CaChainService } from '../authority/ca-chain.service';
 import { TimestampService } from '../timestamp/timestamp.service';
@@ -173,18 +173,23 @@ export function newestFirst<T extends { validFor: ValidFor }>(services: T[]): T[
  * a key type Signet does not sign with is an error, never a guess.
  */
 export function keyDetails(key: KeyObject): string {
+  // Only keys Signet signs with: a P-521 or Ed448 log key is a misconfiguration, not a label.
+  const details = signs(key) ? publicKeyDetails(key) : undefined;
+  if (details !== undefined) return details.keyDetails;
   const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (key.asymmetricKeyType === 'ed25519') return 'PKIX_ED25519';
-  if (key.asymmetricKeyType === 'ec' && curve === 'prime256v1') return 'PKIX_ECDSA_P256_SHA_256';
-  if (key.asymmetricKeyType === 'ec' && curve === 'secp384r1') return 'PKIX_ECDSA_P384_SHA_384';
-  if (key.asymmetricKeyType === 'rsa') {
-    const bits = key.asymmetricKeyDetails?.modulusLength;
-    if (bits === 2048 || bits === 3072 || bits === 4096) return `PKIX_RSA_PKCS1V15_${bits}_SHA256`;
-  }
   const type = [key.asymmetricKeyType, curve ?? key.asymmetricKeyDetails?.modulusLength]
     .filter((part) => part !== undefined)
     .join(' ');
   throw new Error(`a log key of type ${type} has no trusted-root key details`);
+}
+
+function signs(key: KeyObject): boolean {
+  try {
+    signatureAlgorithmOf(key);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function nameOf(dn: string, attribute: string): string {

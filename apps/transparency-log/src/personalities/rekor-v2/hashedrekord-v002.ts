@@ -5,6 +5,7 @@ import {
   DIGEST_LENGTHS,
   parseCertificate,
   preAuthEncoding,
+  publicKeyDetails,
   verifySignature,
   publicKeyFromSpki,
   publicKeyToDer,
@@ -18,26 +19,17 @@ import { LogError } from '../../errors';
 const NOT_HASHEDREKORD = 'invalid type, must be hashedrekord';
 
 /**
- * The protobuf-specs `PublicKeyDetails` a key takes by default, with the digest its hashedrekord
- * entries use: what rekor-tiles stores and what sigstore-go recomputes from a bundle. Pure
- * Ed25519 is refused (it cannot sign a digest; rekor-tiles#927).
+ * The key's default `PublicKeyDetails` with the digest its hashedrekord entries use: what
+ * rekor-tiles stores and sigstore-go recomputes. Pure Ed25519 is refused (it cannot sign a
+ * digest; rekor-tiles#927).
  */
 function defaultDetails(
   key: KeyObject,
 ): { keyDetails: string; digest: DigestAlgorithm } | undefined {
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (key.asymmetricKeyType === 'ec') {
-    if (curve === 'prime256v1') return { keyDetails: 'PKIX_ECDSA_P256_SHA_256', digest: 'sha256' };
-    if (curve === 'secp384r1') return { keyDetails: 'PKIX_ECDSA_P384_SHA_384', digest: 'sha384' };
-    if (curve === 'secp521r1') return { keyDetails: 'PKIX_ECDSA_P521_SHA_512', digest: 'sha512' };
-  }
-  if (key.asymmetricKeyType === 'rsa') {
-    const bits = key.asymmetricKeyDetails?.modulusLength;
-    if (bits === 2048 || bits === 3072 || bits === 4096) {
-      return { keyDetails: `PKIX_RSA_PKCS1V15_${bits}_SHA256`, digest: 'sha256' };
-    }
-  }
-  return undefined;
+  const details = publicKeyDetails(key);
+  return details === undefined || details.digest === null
+    ? undefined
+    : { keyDetails: details.keyDetails, digest: details.digest };
 }
 
 const ALGORITHM_NAMES: Record<DigestAlgorithm, string> = {
