@@ -7,5 +7,5 @@ export {
   type TimestampRequest,
   type TsaHash,
 } from './request';
-export { issueTimestamp, rejectionResponse, type TimestampAuthority } from './token';
+export { issueTimestamp, type TimestampAuthority } from './token';
 export { tsaChainProblem } from './authority';

@@ -82,9 +82,7 @@ export async function issueTimestamp(
   }
   const leaf = tsa.chain[0];
   if (leaf === undefined) throw new SigningError('INVALID_CHAIN', 'the TSA chain is empty');
-  const leafCertificate = AsnConvert.parse(leaf.der, Certificate);
-  const issuer = leafCertificate.tbsCertificate.issuer;
-  const serialNumber = leafCertificate.tbsCertificate.serialNumber;
+  const { leafCertificate, issuer, serialNumber, signingCertificate } = signerOf(leaf);
 
   const tstInfo = new TSTInfo({
     version: 1,
@@ -98,23 +96,13 @@ export async function issueTimestamp(
   });
   const tstDer = new Uint8Array(AsnConvert.serialize(tstInfo));
 
-  const essCertId = new EssCertIdV2({
-    certHash: new OctetString(createHash('sha256').update(leaf.der).digest()),
-    issuerSerial: new IssuerSerial({
-      issuer: [new GeneralName({ directoryName: issuer })],
-      serialNumber,
-    }),
-  });
   const attributes = [
     attribute(id_contentType, copy(encodeOid(id_ct_tstInfo))),
     attribute(
       id_messageDigest,
       AsnConvert.serialize(new OctetString(createHash(algorithms.hash).update(tstDer).digest())),
     ),
-    attribute(
-      id_aa_signingCertificateV2,
-      AsnConvert.serialize(new SigningCertificateV2({ certs: [essCertId] })),
-    ),
+    attribute(id_aa_signingCertificateV2, signingCertificate),
   ];
   // DER orders a SET OF by the encodings of its elements (X.690 §11.6): the signature covers
   // exactly these bytes, and verifiers that re-encode the attributes must get them back.
@@ -158,13 +146,39 @@ export async function issueTimestamp(
   return new Uint8Array(AsnConvert.serialize(response));
 }
 
-/** A DER `TimeStampResp` refusing a request (status rejection, failInfo badRequest-like). */
-export function rejectionResponse(): Uint8Array {
-  return new Uint8Array(
-    AsnConvert.serialize(
-      new TimeStampResp({ status: new PKIStatusInfo({ status: PKIStatus.rejection }) }),
-    ),
-  );
+/** What a token says of its signer, the same for every token of one TSA certificate. */
+interface SignerParts {
+  leafCertificate: Certificate;
+  issuer: Certificate['tbsCertificate']['issuer'];
+  serialNumber: ArrayBuffer;
+  /** The DER `SigningCertificateV2` attribute value (ESSCertIDv2 with issuer and serial). */
+  signingCertificate: ArrayBuffer;
+}
+
+const signerParts = new WeakMap<ParsedCertificate, SignerParts>();
+
+/** The signer's parts of a token, parsed and hashed once per TSA certificate, not per token. */
+function signerOf(leaf: ParsedCertificate): SignerParts {
+  let parts = signerParts.get(leaf);
+  if (parts === undefined) {
+    const leafCertificate = AsnConvert.parse(leaf.der, Certificate);
+    const { issuer, serialNumber } = leafCertificate.tbsCertificate;
+    const essCertId = new EssCertIdV2({
+      certHash: new OctetString(createHash('sha256').update(leaf.der).digest()),
+      issuerSerial: new IssuerSerial({
+        issuer: [new GeneralName({ directoryName: issuer })],
+        serialNumber,
+      }),
+    });
+    parts = {
+      leafCertificate,
+      issuer,
+      serialNumber,
+      signingCertificate: AsnConvert.serialize(new SigningCertificateV2({ certs: [essCertId] })),
+    };
+    signerParts.set(leaf, parts);
+  }
+  return parts;
 }
 
 /** A positive 128-bit serial number: unique per token with overwhelming probability (RFC 3161 §2.4.2). */
