@@ -1,25 +1,17 @@
 import { Logger } from '@nestjs/common';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  ConfigError,
-  createOnce,
-  developmentKeyRefusal,
-  developmentSigner,
-  openSigner,
-  type SignetConfig,
-} from '@app/platform';
+import { ConfigError, developmentKeyRefusal, openSigner, type SignetConfig } from '@app/platform';
 import {
   buildIntermediateCertificate,
-  buildRootCertificate,
   certificatesFromPem,
-  certificatesToPem,
   fingerprintOf,
   parseCertificate,
   type ParsedCertificate,
   type Signer,
   verifyChain,
 } from '@app/signing';
+import { DEVELOPMENT_ORGANIZATION, developmentPki } from './development-pki';
 
 /** Injection token of the {@link CaKeys} the composition root opened. */
 export const CA_KEYS = Symbol('CA_KEYS');
@@ -76,38 +68,20 @@ async function readChain(file: string): Promise<ParsedCertificate[]> {
 }
 
 /** A development root (10 years) and intermediate, created once, shared by every CA process. */
-async function developmentChain(
-  dir: string,
-): Promise<{ signer: Signer; chain: ParsedCertificate[] }> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const root = await developmentSigner(dir, 'root');
-  const intermediate = await developmentSigner(dir, 'intermediate');
-  const chainPath = join(dir, 'chain.pem');
-  const notBefore = new Date(Date.now() - 3600_000);
-  const notAfter = new Date(Date.now() + 10 * 365 * 86_400_000);
-  const rootDer = await buildRootCertificate({
-    signer: root.signer,
-    subject: { organization: 'Signet (development)', commonName: 'Signet development root' },
-    notBefore,
-    notAfter,
+function developmentChain(dir: string): Promise<{ signer: Signer; chain: ParsedCertificate[] }> {
+  return developmentPki(dir, {
+    issuingName: 'intermediate',
+    rootCommonName: 'Signet development root',
+    build: (root, issuing, validity) =>
+      buildIntermediateCertificate({
+        issuer: root.der,
+        issuerSigner: root.signer,
+        subject: {
+          organization: DEVELOPMENT_ORGANIZATION,
+          commonName: 'Signet development intermediate',
+        },
+        subjectPublicKey: issuing.publicKey,
+        ...validity,
+      }),
   });
-  const intermediateDer = await buildIntermediateCertificate({
-    issuer: rootDer,
-    issuerSigner: root.signer,
-    subject: {
-      organization: 'Signet (development)',
-      commonName: 'Signet development intermediate',
-    },
-    subjectPublicKey: intermediate.signer.publicKey,
-    notBefore,
-    notAfter,
-  });
-  // A process that started at the same time may have written its chain first: keep that one.
-  await createOnce(chainPath, (tmp) =>
-    writeFile(tmp, certificatesToPem([intermediateDer, rootDer]), { flag: 'wx' }),
-  );
-  const chain = certificatesFromPem(await readFile(chainPath, 'utf8')).map((der) =>
-    parseCertificate(der),
-  );
-  return { signer: intermediate.signer, chain };
 }

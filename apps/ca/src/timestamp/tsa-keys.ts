@@ -1,24 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfigError, developmentKeyRefusal, openSigner, type SignetConfig } from '@app/platform';
 import {
-  ConfigError,
-  createOnce,
-  developmentKeyRefusal,
-  developmentSigner,
-  openSigner,
-  type SignetConfig,
-} from '@app/platform';
-import {
-  buildRootCertificate,
   buildTimestampingCertificate,
   certificatesFromPem,
-  certificatesToPem,
   parseCertificate,
   type ParsedCertificate,
   type TimestampAuthority,
   tsaChainProblem,
 } from '@app/signing';
+import { DEVELOPMENT_ORGANIZATION, developmentPki } from '../authority/development-pki';
 
 /** Injection token of the {@link TimestampAuthority} the composition root opened. */
 export const TSA_KEYS = Symbol('TSA_KEYS');
@@ -57,36 +49,22 @@ export async function openTsaKeys(config: SignetConfig): Promise<TimestampAuthor
 }
 
 /** A development TSA root (10 years) and TSA certificate, created once, shared by every CA process. */
-async function developmentTsa(
+function developmentTsa(
   dir: string,
 ): Promise<{ signer: TimestampAuthority['signer']; chain: ParsedCertificate[] }> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const root = await developmentSigner(dir, 'root');
-  const leaf = await developmentSigner(dir, 'tsa');
-  const chainPath = join(dir, 'chain.pem');
-  const notBefore = new Date(Date.now() - 3600_000);
-  const notAfter = new Date(Date.now() + 10 * 365 * 86_400_000);
-  const subject = (commonName: string) => ({ organization: 'Signet (development)', commonName });
-  const rootDer = await buildRootCertificate({
-    signer: root.signer,
-    subject: subject('Signet development TSA root'),
-    notBefore,
-    notAfter,
+  return developmentPki(dir, {
+    issuingName: 'tsa',
+    rootCommonName: 'Signet development TSA root',
+    build: (root, issuing, validity) =>
+      buildTimestampingCertificate({
+        issuer: root.der,
+        issuerSigner: root.signer,
+        subject: {
+          organization: DEVELOPMENT_ORGANIZATION,
+          commonName: 'Signet development timestamp authority',
+        },
+        subjectPublicKey: issuing.publicKey,
+        ...validity,
+      }),
   });
-  const leafDer = await buildTimestampingCertificate({
-    issuer: rootDer,
-    issuerSigner: root.signer,
-    subject: subject('Signet development timestamp authority'),
-    subjectPublicKey: leaf.signer.publicKey,
-    notBefore,
-    notAfter,
-  });
-  await createOnce(chainPath, (tmp) =>
-    writeFile(tmp, certificatesToPem([leafDer, rootDer]), { flag: 'wx' }),
-  );
-  await root.signer.close?.();
-  const chain = certificatesFromPem(await readFile(chainPath, 'utf8')).map((der) =>
-    parseCertificate(der),
-  );
-  return { signer: leaf.signer, chain };
 }
