@@ -23,6 +23,8 @@ const EXPECTED: Record<'signet_ca' | 'signet_log', Record<string, Privilege[]>> 
     tuf_targets_version: ['SELECT', 'INSERT'],
     iam_rule: ['SELECT', 'INSERT', 'UPDATE'],
     rate_limit_window: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+    policy_version: ['SELECT', 'INSERT'],
+    policy_head: ['SELECT', 'INSERT', 'UPDATE'],
     log_tree: ['SELECT'],
     migrations: ['SELECT'],
   },

@@ -1,12 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { PlatformModule, type SignetConfig } from '@app/platform';
+import { Logger } from '@nestjs/common';
+import { openConfiguredSigner, PlatformModule, type SignetConfig } from '@app/platform';
 import { migrations } from '@app/migrations';
 import { caEntities } from '@app/schema';
 import { CaHealthChecks } from './health/ca-health';
 import { caErrorFilter } from './http/ca-error.filter';
 import { CA_FILE_SETTINGS, parseCaFileSettings } from './config/ca.config';
-import { OidcVerifier } from './identity';
 import { IssuanceController } from './issuance/issuance.controller';
 import { CtClient } from './issuance/ct-client';
 import { IssuanceRepository } from './issuance/issuance.repository';
@@ -26,7 +26,16 @@ import { TufController } from './tuf/tuf.controller';
 import { TUF_KEYS, openTufKeys } from './tuf/tuf-keys';
 import { TufRepositoryService } from './tuf/tuf-repository.service';
 import { TufTargetsVersionRepository } from './tuf/tuf-targets-version.repository';
-import { POLICY_LIMITS, PolicyService, RulesRepository } from './policy';
+import {
+  parsePolicySource,
+  POLICY_KEY,
+  POLICY_LIMITS,
+  POLICY_SOURCE,
+  PolicyLog,
+  PolicyService,
+  PolicyVersionsRepository,
+  RulesRepository,
+} from './policy';
 
 /** Largest request body the CA accepts. */
 export const CA_BODY_LIMIT = 64 * 1024;
@@ -37,6 +46,7 @@ export class CaModule {
     // Every SIGNET_CONFIG section, parsed before Nest builds anything: one error naming each field.
     const settings = parseCaFileSettings(config);
     const logKeyPins = readLogKeyPins(config);
+    const policySource = parsePolicySource(config);
     return {
       module: CaModule,
       imports: [
@@ -45,7 +55,6 @@ export class CaModule {
       controllers: [IssuanceController, TrustedRootController, TufController, TimestampController],
       providers: [
         { provide: CA_FILE_SETTINGS, useValue: settings },
-        { provide: OidcVerifier, useValue: new OidcVerifier([...settings.issuers]) },
         {
           provide: POLICY_LIMITS,
           useValue: {
@@ -53,6 +62,23 @@ export class CaModule {
             maxLifetimeSeconds: config.ca.maxCertificateLifetimeSeconds,
           },
         },
+        { provide: POLICY_SOURCE, useValue: policySource },
+        {
+          provide: POLICY_KEY,
+          useFactory: () =>
+            openConfiguredSigner(
+              {
+                variable: 'CA_POLICY_KEY',
+                ref: config.ca.policyKey,
+                dir: config.dataDir,
+                name: 'policy',
+                developmentKeys: config.developmentKeys,
+              },
+              new Logger('PolicyKey'),
+            ),
+        },
+        PolicyLog,
+        PolicyVersionsRepository,
         RulesRepository,
         PolicyService,
         // Keys are opened here, at the composition root; services receive them.

@@ -10,7 +10,7 @@ async function main(config: SignetConfig): Promise<void> {
 // Checked once, in the primary, so that a mistake is reported once.
 const config = configOrExit({
   requireDatabase: true,
-  keys: ['CA_KEY', 'CA_TUF_KEY', 'TSA_KEY'],
+  keys: ['CA_KEY', 'CA_TUF_KEY', 'TSA_KEY', 'CA_POLICY_KEY'],
   pins: ['CA_LOG_PUBLIC_KEYS'],
 });
 // Stateless but for Postgres (rate limits are per process): CA_WORKERS processes share the port.

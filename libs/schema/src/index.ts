@@ -6,6 +6,7 @@ import { CaCertificate, IssuanceRecord } from './ca/issuance.entities';
 import { CaCertificateDistrust } from './ca/ca-certificate-distrust.entity';
 import { RateLimitWindow } from './ca/rate-limit.entity';
 import { IamRule } from './ca/rule.entity';
+import { PolicyHead, PolicyVersionRecord } from './ca/policy-version.entity';
 import { TufTargetsVersion } from './ca/tuf.entities';
 import { LogEntryRecord, SearchIndexRecord } from './log/entry.entities';
 import { CheckpointRecord, HashTile, LogTree, TreeState } from './log/tree.entities';
@@ -16,6 +17,8 @@ export {
   CaCertificateDistrust,
   IssuanceRecord,
   IamRule,
+  PolicyHead,
+  PolicyVersionRecord,
   RateLimitWindow,
   TufTargetsVersion,
 };
@@ -32,6 +35,8 @@ export const caEntities = [
   TufTargetsVersion,
   RateLimitWindow,
   CaCertificateDistrust,
+  PolicyVersionRecord,
+  PolicyHead,
 ];
 
 /** The log's tables. */

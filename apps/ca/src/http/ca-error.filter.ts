@@ -35,7 +35,17 @@ const IDENTITY: Record<IdentityErrorCode, number> = {
   ISSUER_UNAVAILABLE: 503,
 };
 
-const POLICY: Record<PolicyErrorCode, number> = { DENIED, KEY_ALGORITHM_NOT_ALLOWED: DENIED };
+const POLICY: Record<PolicyErrorCode, number> = {
+  DENIED,
+  KEY_ALGORITHM_NOT_ALLOWED: DENIED,
+  INVALID_POLICY: INVALID,
+  NOT_FOUND: 404,
+  PRECONDITION_REQUIRED: 428,
+  VERSION_MISMATCH: 412,
+  READ_ONLY: 409,
+  CONFLICT: 409,
+  LOG_UNAVAILABLE: 503,
+};
 
 const GRPC_OF_HTTP: Record<number, number> = {
   400: 3,
@@ -43,8 +53,10 @@ const GRPC_OF_HTTP: Record<number, number> = {
   403: 7,
   404: 5,
   409: 6,
+  412: 9,
   413: 3,
   415: 3,
+  428: 9,
   429: 8,
   503: 14,
 };

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Post } from '@nestjs/common';
 import { certificatesToPem } from '@app/signing';
-import { OidcVerifier } from '../identity';
+import type { OidcVerifier } from '../identity';
+import { PolicyService } from '../policy';
 import { CaChainService } from '../authority/ca-chain.service';
 import { IssuanceService } from './issuance.service';
 import { parseSigningCertRequest } from './signing-cert.request';
@@ -11,7 +12,7 @@ export class IssuanceController {
   constructor(
     private readonly issuance: IssuanceService,
     private readonly ca: CaChainService,
-    private readonly verifier: OidcVerifier,
+    private readonly policy: PolicyService,
   ) {}
 
   @Post('signingCert')
@@ -38,6 +39,6 @@ export class IssuanceController {
 
   @Get('configuration')
   configuration(): { issuers: ReturnType<OidcVerifier['describe']> } {
-    return { issuers: this.verifier.describe() };
+    return { issuers: this.policy.verifier().describe() };
   }
 }

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@app/platform';
 import { createTestDatabase, type TestDatabase } from '@app/testing/database';
-import { IssuanceRecord } from '@app/schema';
+import { caEntities, IssuanceRecord } from '@app/schema';
 import { IssuanceRepository, type NewIssuance } from './issuance.repository';
 
 const record: NewIssuance = {
@@ -17,6 +17,8 @@ const record: NewIssuance = {
   notBefore: new Date('2026-03-01T12:00:00Z'),
   notAfter: new Date('2026-03-01T12:10:00Z'),
   clientAddress: '127.0.0.1',
+  policyVersion: null,
+  ctLeafHash: Buffer.alloc(32, 7),
 };
 
 describe(IssuanceRepository.name, () => {
@@ -29,7 +31,7 @@ describe(IssuanceRepository.name, () => {
       dataSourceOptions({
         url: db.url,
         applicationName: 'signet-test-issuance',
-        entities: [IssuanceRecord],
+        entities: caEntities,
         migrations: [],
       }),
     ).initialize();

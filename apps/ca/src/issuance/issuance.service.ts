@@ -1,8 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
-import { buildLeaf, certificatesToPem, fingerprintOf, precertEntry } from '@app/signing';
+import { hashLeaf } from '@app/merkle';
+import {
+  buildLeaf,
+  certificatesToPem,
+  type CtLogEntry,
+  fingerprintOf,
+  merkleTreeLeaf,
+  precertEntry,
+  type SignedCertificateTimestamp,
+} from '@app/signing';
 import { CaError } from '../errors';
-import { OidcVerifier } from '../identity';
 import { CaChainService } from '../authority/ca-chain.service';
 import { PolicyService } from '../policy';
 import { parseClientKey, verifyProofOfPossession } from './client-key';
@@ -35,7 +43,6 @@ export class IssuanceService {
   private readonly ctLogKeys: CtLogKeys;
 
   constructor(
-    private readonly verifier: OidcVerifier,
     private readonly policy: PolicyService,
     private readonly ca: CaChainService,
     private readonly issuances: IssuanceRepository,
@@ -53,7 +60,9 @@ export class IssuanceService {
   async issue(request: SigningCertRequest, context: RequestContext): Promise<string[]> {
     await this.limit(this.perClient, `client ${context.clientAddress ?? 'unknown'}`);
 
-    const principal = await this.verifier.verify(request.token);
+    // One policy version decides the whole request: its issuers verify, its rules authorize.
+    const policy = this.policy.current();
+    const principal = await policy.verifier.verify(request.token);
     await this.limit(this.perIdentity, `identity ${principal.san.value}`);
     const { key, algorithm } =
       request.kind === 'publicKey'
@@ -62,12 +71,15 @@ export class IssuanceService {
     if (request.kind === 'publicKey') {
       verifyProofOfPossession(key, algorithm, principal.challenge, request.proofOfPossession);
     }
-    const decision = this.policy.authorize({
-      issuer: principal.issuer,
-      subject: principal.san.value,
-      claims: principal.claims,
-      keyAlgorithm: algorithm,
-    });
+    const decision = this.policy.authorize(
+      {
+        issuer: principal.issuer,
+        subject: principal.san.value,
+        claims: principal.claims,
+        keyAlgorithm: algorithm,
+      },
+      policy,
+    );
 
     const issuing = this.ca.chain[0]!;
     const { notBefore, notAfter } = leafValidity(
@@ -83,12 +95,21 @@ export class IssuanceService {
       extensions: principal.extensions,
       notBefore,
       notAfter,
+      policy: {
+        version: decision.policyVersion,
+        digest: decision.policyDigest,
+        rule: decision.ruleName,
+        ruleId: decision.ruleId,
+      },
     });
+    let ctLeafHash: Buffer | null = null;
     let certificate: Uint8Array;
     if (this.ctRequired) {
       const precertificate = await leaf.precertificate();
       const sct = await this.ct.addPreChain([precertificate, ...this.ca.chainDer]);
-      await this.ctLogKeys.check(sct, precertEntry(precertificate, issuing));
+      const entry = precertEntry(precertificate, issuing);
+      await this.ctLogKeys.check(sct, entry);
+      ctLeafHash = ctLeafHashOf(sct, entry);
       certificate = await leaf.certificate([sct]);
     } else {
       certificate = await leaf.certificate();
@@ -106,6 +127,8 @@ export class IssuanceService {
       notBefore,
       notAfter,
       clientAddress: context.clientAddress ?? null,
+      policyVersion: BigInt(decision.policyVersion),
+      ctLeafHash,
     });
     return [certificatesToPem([certificate]), ...this.ca.chainPem];
   }
@@ -120,4 +143,11 @@ export class IssuanceService {
       );
     }
   }
+}
+
+/** RFC 6962 leaf hash of the CT entry an SCT promises: how the issuance links to its CT entry. */
+function ctLeafHashOf(sct: SignedCertificateTimestamp, entry: CtLogEntry): Buffer {
+  return Buffer.from(
+    hashLeaf(merkleTreeLeaf({ timestamp: sct.timestamp, entry, extensions: sct.extensions })),
+  );
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { StoredRule } from './evaluate';
 import type { ClaimCondition, KeyAlgorithm, RuleSpec } from './rules.config';
 
@@ -40,12 +40,18 @@ export class RulesRepository {
   syncRules(specs: readonly RuleSpec[]): Promise<RuleSync> {
     return this.dataSource.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock($1)', [SYNC_LOCK]);
-      const rows = await m.query<Array<{ name: string }>>('SELECT name FROM iam_rule');
-      const known = new Set(rows.map((r) => r.name));
-      const result: RuleSync = { added: [], updated: [], unchanged: [], deactivated: [] };
-      for (const [position, spec] of specs.entries()) {
-        const written = await m.query<unknown[]>(
-          `INSERT INTO iam_rule AS r (id, name, position, issuer, subject, claims,
+      return this.syncRulesIn(m, specs);
+    });
+  }
+
+  /** {@link syncRules} in the caller's transaction, which holds the lock. */
+  async syncRulesIn(m: EntityManager, specs: readonly RuleSpec[]): Promise<RuleSync> {
+    const rows = await m.query<Array<{ name: string }>>('SELECT name FROM iam_rule');
+    const known = new Set(rows.map((r) => r.name));
+    const result: RuleSync = { added: [], updated: [], unchanged: [], deactivated: [] };
+    for (const [position, spec] of specs.entries()) {
+      const written = await m.query<unknown[]>(
+        `INSERT INTO iam_rule AS r (id, name, position, issuer, subject, claims,
              certificate_lifetime_seconds, allowed_key_algorithms, active)
            VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::text[], true)
            ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, issuer = EXCLUDED.issuer,
@@ -58,42 +64,44 @@ export class RulesRepository {
              IS DISTINCT FROM (EXCLUDED.position, EXCLUDED.issuer, EXCLUDED.subject, EXCLUDED.claims,
                   EXCLUDED.certificate_lifetime_seconds, EXCLUDED.allowed_key_algorithms, true)
            RETURNING id`,
-          [
-            randomUUID(),
-            spec.name,
-            position,
-            spec.issuer,
-            spec.subject,
-            JSON.stringify(spec.claims),
-            spec.certificateLifetimeSeconds,
-            spec.allowedKeyAlgorithms,
-          ],
-        );
-        const outcome =
-          written.length === 0
-            ? result.unchanged
-            : known.has(spec.name)
-              ? result.updated
-              : result.added;
-        outcome.push(spec.name);
-      }
-      // TypeORM answers an UPDATE with [rows, rowCount].
-      const [deactivated] = await m.query<[Array<{ name: string }>, number]>(
-        `UPDATE iam_rule SET active = false, updated_at = now()
-         WHERE active AND NOT (name = ANY($1::text[])) RETURNING name`,
-        [specs.map((s) => s.name)],
+        [
+          randomUUID(),
+          spec.name,
+          position,
+          spec.issuer,
+          spec.subject,
+          JSON.stringify(spec.claims),
+          spec.certificateLifetimeSeconds,
+          spec.allowedKeyAlgorithms,
+        ],
       );
-      result.deactivated.push(...deactivated.map((r) => r.name));
-      return result;
-    });
+      const outcome =
+        written.length === 0
+          ? result.unchanged
+          : known.has(spec.name)
+            ? result.updated
+            : result.added;
+      outcome.push(spec.name);
+    }
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [deactivated] = await m.query<[Array<{ name: string }>, number]>(
+      `UPDATE iam_rule SET active = false, updated_at = now()
+         WHERE active AND NOT (name = ANY($1::text[])) RETURNING name`,
+      [specs.map((s) => s.name)],
+    );
+    result.deactivated.push(...deactivated.map((r) => r.name));
+    return result;
   }
 
   /**
    * The ids of the rules named `names` (a rule keeps its id for ever: rows are upserted by name
    * and never deleted), so that issuance records name the rule that allowed them.
    */
-  async ruleIds(names: readonly string[]): Promise<Map<string, string>> {
-    const rows = await this.dataSource.query<Array<{ id: string; name: string }>>(
+  async ruleIds(
+    names: readonly string[],
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, string>> {
+    const rows = await m.query<Array<{ id: string; name: string }>>(
       'SELECT id, name FROM iam_rule WHERE name = ANY($1::text[])',
       [names],
     );

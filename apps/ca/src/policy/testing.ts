@@ -2,9 +2,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@app/platform';
+import { dataSourceOptions, type SignetConfig } from '@app/platform';
+import { generateKeyPair, KeyObjectSigner } from '@app/signing';
 import { createTestDatabase, type TestDatabase } from '@app/testing/database';
-import { IamRule } from '@app/schema';
+import { caEntities, IamRule } from '@app/schema';
+import type { CaFileSettings } from '../config/ca.config';
+import { LogTrees } from '../trust/log-trees';
+import { LogTreesRepository } from '../trust/log-trees.repository';
+import type { PolicyLimits } from './evaluate';
+import type { PolicySource } from './policy-document';
+import { PolicyLog } from './policy-log';
+import { PolicyService } from './policy.service';
+import { PolicyVersionsRepository } from './policy-versions.repository';
+import { RulesRepository } from './rules.repository';
 
 /** The statements of the `-- migration:` block at the top of rule.entity.ts. */
 export function iamRuleTableSql(): string[] {
@@ -41,4 +51,48 @@ export async function openRulesDatabase(): Promise<{ db: TestDatabase; dataSourc
     }),
   ).initialize();
   return { db, dataSource };
+}
+
+/** A fresh test database with every migration applied, and a DataSource on it. */
+export async function openPolicyDatabase(): Promise<{ db: TestDatabase; dataSource: DataSource }> {
+  const db = await createTestDatabase();
+  const dataSource = await new DataSource(
+    dataSourceOptions({
+      url: db.url,
+      applicationName: 'signet-test-policy',
+      entities: caEntities,
+      migrations: [],
+    }),
+  ).initialize();
+  return { db, dataSource };
+}
+
+/** The policy key of the tests: one per test process, like a deployment's one CA_POLICY_KEY. */
+const testPolicyKey = new KeyObjectSigner(generateKeyPair('ecdsa-p256-sha256').privateKey);
+
+/**
+ * A PolicyService wired as the CA module wires it, on `dataSource`; the policy is logged only
+ * when `logUrl` is given (at that URL).
+ */
+export function policyServiceFor(
+  dataSource: DataSource,
+  settings: Pick<CaFileSettings, 'rules' | 'issuers'>,
+  options: { limits: PolicyLimits; source: PolicySource; logUrl?: string },
+): PolicyService {
+  const config = {
+    ca: { logUrl: options.logUrl ?? 'http://127.0.0.1:9', policyLog: options.logUrl !== undefined },
+  } as SignetConfig;
+  const log = new PolicyLog(
+    testPolicyKey,
+    new LogTrees(new LogTreesRepository(dataSource), undefined),
+    config,
+  );
+  return new PolicyService(
+    new RulesRepository(dataSource),
+    new PolicyVersionsRepository(dataSource),
+    log,
+    settings,
+    options.limits,
+    options.source,
+  );
 }

@@ -3,7 +3,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import type { PublishedLogTree } from '@app/schema';
 import { type ParsedCertificate, publicKeyDetails, signatureAlgorithmOf } from '@app/signing';
-import { OidcVerifier } from '../identity';
+import { PolicyService } from '../policy';
 import { CaChainService } from '../authority/ca-chain.service';
 import { TimestampService } from '../timestamp/timestamp.service';
 import { LogTrees } from './log-trees';
@@ -27,7 +27,7 @@ export class TrustedRootService {
     @Inject(SIGNET_CONFIG) private readonly config: SignetConfig,
     private readonly logTrees: LogTrees,
     private readonly ca: CaChainService,
-    private readonly verifier: OidcVerifier,
+    private readonly policy: PolicyService,
     private readonly timestamps: TimestampService,
   ) {}
 
@@ -105,7 +105,8 @@ export class TrustedRootService {
     return {
       mediaType: SIGNING_CONFIG_MEDIA_TYPE,
       caUrls: [service(this.config.caPublicUrl, caValidity)],
-      oidcUrls: this.verifier
+      oidcUrls: this.policy
+        .verifier()
         .describe()
         .flatMap((i) => (i.issuerUrl === undefined ? [] : [service(i.issuerUrl, caValidity)])),
       rekorTlogUrls: newestFirst(logs),

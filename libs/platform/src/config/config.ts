@@ -149,6 +149,13 @@ export interface CaSettings {
   readonly signingLog: 'v1' | 'v2';
   /** When true (default), a certificate is never issued without an SCT: an unreachable log is a 503. */
   readonly ctRequired: boolean;
+  /** Signs each policy version's statement; undefined means a development key. */
+  readonly policyKey: KeyRef | undefined;
+  /**
+   * Whether each policy version is committed to the log (at `logUrl`) before it takes effect.
+   * True unless development keys are allowed (then false unless CA_POLICY_LOG=true).
+   */
+  readonly policyLog: boolean;
   /** Certificates per identity per minute. */
   readonly rateLimitPerIdentity: number;
   /** Certificates per client address per minute. */
@@ -213,6 +220,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
     ]);
   }
   const { configFile, file } = readConfigFile(e.SIGNET_CONFIG, cwd);
+  const developmentKeys = developmentKeysPolicy(
+    e.SIGNET_DEVELOPMENT_KEYS,
+    e.NODE_ENV,
+    e.SIGNET_LISTEN_HOST,
+  );
   return {
     caPort: e.CA_PORT,
     logPort: e.LOG_PORT,
@@ -221,11 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
     // Another hostname than the v1 log's by default: a v2 shard's origin is its hostname.
     logV2PublicUrl: e.LOG_V2_PUBLIC_URL ?? `http://localhost:${e.LOG_PORT}`,
     listenHost: e.SIGNET_LISTEN_HOST,
-    developmentKeys: developmentKeysPolicy(
-      e.SIGNET_DEVELOPMENT_KEYS,
-      e.NODE_ENV,
-      e.SIGNET_LISTEN_HOST,
-    ),
+    developmentKeys,
     metrics: e.SIGNET_METRICS,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
@@ -272,6 +280,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       logPublicKeysFile:
         e.CA_LOG_PUBLIC_KEYS === undefined ? undefined : resolve(cwd, e.CA_LOG_PUBLIC_KEYS),
       ctRequired: e.CA_CT_REQUIRED === 'true',
+      policyKey: keyRef(
+        'CA_POLICY_KEY',
+        e.CA_POLICY_KEY,
+        e.CA_POLICY_KEY_PASSPHRASE,
+        e.CA_POLICY_KEY_PASSPHRASE_FILE,
+      ),
+      policyLog:
+        e.CA_POLICY_LOG === undefined ? !developmentKeys.allowed : e.CA_POLICY_LOG === 'true',
       rateLimitPerIdentity: e.CA_RATE_LIMIT_PER_IDENTITY,
       rateLimitPerClient: e.CA_RATE_LIMIT_PER_CLIENT,
       workers: e.CA_WORKERS,

@@ -1,8 +1,22 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+} from 'typeorm';
+import { bigintTransformer } from '@app/platform';
+import { PolicyVersionRecord } from './policy-version.entity';
 
 /** Every certificate the CA issued, with the identity and the rule that allowed it. Never changes. */
 @Entity('issuance')
 @Index('IDX_issuance_identity', ['identity'])
+@Index('IDX_issuance_policy_version', ['policyVersion', 'issuedAt'])
+@Index('IDX_issuance_issued_at', ['issuedAt', 'serial'])
+@Check('CHK_issuance_ct_leaf_hash', `"ct_leaf_hash" IS NULL OR octet_length("ct_leaf_hash") = 32`)
 export class IssuanceRecord {
   /** Serial number, lowercase hex. */
   @PrimaryColumn({ type: 'text' })
@@ -46,6 +60,27 @@ export class IssuanceRecord {
 
   @CreateDateColumn({ name: 'issued_at', type: 'timestamptz' })
   issuedAt!: Date;
+
+  /** The policy version in force at issuance; null for certificates issued before versioning. */
+  @Column({
+    name: 'policy_version',
+    type: 'bigint',
+    nullable: true,
+    transformer: bigintTransformer,
+  })
+  policyVersion!: bigint | null;
+
+  @ManyToOne(() => PolicyVersionRecord, { nullable: true })
+  @JoinColumn({
+    name: 'policy_version',
+    referencedColumnName: 'version',
+    foreignKeyConstraintName: 'FK_issuance_policy_version',
+  })
+  policyVersionRecord?: PolicyVersionRecord | null;
+
+  /** RFC 6962 leaf hash of the precertificate's CT entry (get-proof-by-hash); null without CT. */
+  @Column({ name: 'ct_leaf_hash', type: 'bytea', nullable: true })
+  ctLeafHash!: Buffer | null;
 }
 
 /** CA certificates of this instance (every chain it ever issued under), for the log and the trusted root. */

@@ -12,6 +12,7 @@ import {
   subjectKeyIdExtension,
 } from './extensions';
 import { encodeFulcioExtensions } from './fulcio';
+import { encodePolicyExtension, POLICY_EXTENSION_OID, type PolicyReference } from '../policy-version';
 import {
   certificateTbsParts,
   randomSerialNumber,
@@ -42,6 +43,8 @@ export interface LeafCertificateRequest {
   readonly notAfter: Date;
   /** Defaults to {@link randomSerialNumber}. */
   readonly serialNumber?: bigint;
+  /** The policy version and rule that allowed the certificate (a non-critical Signet extension). */
+  readonly policy?: PolicyReference;
 }
 
 /**
@@ -98,6 +101,9 @@ export function buildLeaf(request: LeafCertificateRequest): LeafCertificate {
       // Critical because the subject is empty (RFC 5280 §4.2.1.6).
       encodeExtension(X509Oid.subjectAltName, true, encodeSubjectAltName(request.subjectAltName)),
       ...encodeFulcioExtensions(request.extensions),
+      ...(request.policy === undefined
+        ? []
+        : [encodeExtension(POLICY_EXTENSION_OID, false, encodePolicyExtension(request.policy))]),
     ],
   });
   // The poison is the last extension, so "the same position" (RFC 6962 §3.3) for the SCT list is
