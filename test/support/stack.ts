@@ -2,7 +2,10 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CaModule } from '../../apps/ca/src/app.module';
 import { TransparencyLogModule } from '../../apps/transparency-log/src/app.module';
+import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
 import { freePort } from '@app/devkit';
+import { writeEncryptedPrivateKey } from '@app/signing';
 import { bootApp, testConfig } from './apps';
 import { caFixture, type CaFixture } from './ca-fixtures';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -14,12 +17,15 @@ export interface Stack {
   logUrl: string;
   /** The Rekor v2 shard's URL: the same port under another hostname (its checkpoint origin). */
   logV2Url: string;
+  /** The CA's policy key (CA_POLICY_KEY), which the log lets write: PEM of its public key. */
+  policyKeyPem: string;
   close(): Promise<void>;
 }
 
 /**
  * Starts the log, then the CA (CT required) against it, with `rules` for the fixture's issuers;
- * the log also accepts entries signed by the bare keys `allowedPublicKeysPem`.
+ * the log also accepts entries signed by the bare keys `allowedPublicKeysPem`, and by the CA's
+ * policy key (policy versions are logged when `env` sets CA_POLICY_LOG=true).
  */
 export async function startStack(
   rules: object[],
@@ -31,6 +37,8 @@ export async function startStack(
   const caUrl = `http://127.0.0.1:${caPort}`;
   const logUrl = `http://127.0.0.1:${logPort}`;
   const logV2Url = `http://localhost:${logPort}`;
+  const policyKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const policyKeyPem = policyKey.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const fx = await caFixture(
     rules,
     {
@@ -39,10 +47,14 @@ export async function startStack(
       CA_LOG_URL: logUrl,
       LOG_V2_PUBLIC_URL: logV2Url,
       CA_CT_REQUIRED: 'true',
+      CA_POLICY_KEY_PASSPHRASE: 'stack-policy-key',
       ...env,
     },
-    allowedPublicKeysPem,
+    [...allowedPublicKeysPem, policyKeyPem],
   );
+  const policyKeyFile = join(fx.dir, 'policy-key.pem');
+  await writeEncryptedPrivateKey(policyKeyFile, policyKey.privateKey, 'stack-policy-key');
+  fx.env.CA_POLICY_KEY ??= policyKeyFile;
   const apps: NestExpressApplication[] = [];
   // Each app as its own least-privilege role, as in production (README: Database roles).
   const [caDbUrl, logDbUrl] = [await db.appUrl('signet_ca'), await db.appUrl('signet_log')];
@@ -58,6 +70,7 @@ export async function startStack(
     caUrl,
     logUrl,
     logV2Url,
+    policyKeyPem,
     close: async () => {
       for (const app of apps.reverse()) await app.close();
       await fx.close();

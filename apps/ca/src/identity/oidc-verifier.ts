@@ -165,6 +165,15 @@ export class OidcVerifier {
     }));
   }
 
+  /**
+   * Runs discovery for the exact issuer `url` (the admin API's check before an issuer is added):
+   * resolves with its `jwks_uri`, or rejects with an `ISSUER_UNAVAILABLE` {@link IdentityError}.
+   */
+  async discover(url: string): Promise<string> {
+    const { config } = this.match(url);
+    return (await this.keysFor(url, config, false)).jwksUri;
+  }
+
   private match(issuer: string): { config: IssuerConfig; wildcard: boolean } {
     const exact = this.exact.get(issuer);
     if (exact !== undefined) return { config: exact, wildcard: false };

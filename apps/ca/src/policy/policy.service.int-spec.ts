@@ -6,7 +6,6 @@ import type { PolicyLimits, PolicyRequest } from './evaluate';
 import { parseCaFileSettings } from '../config/ca.config';
 import { PolicyError } from './policy.error';
 import { POLICY_POLL_MS, PolicyService } from './policy.service';
-import { RulesRepository } from './rules.repository';
 import { openPolicyDatabase, policyServiceFor } from './testing';
 
 const LIMITS: PolicyLimits = { defaultLifetimeSeconds: 600, maxLifetimeSeconds: 3600 };
@@ -54,7 +53,6 @@ function policyError(decide: () => unknown): PolicyError {
 describe(PolicyService.name, () => {
   let db: TestDatabase;
   let dataSource: DataSource;
-  let repo: RulesRepository;
 
   const boot = async (
     rules: unknown,
@@ -78,7 +76,6 @@ describe(PolicyService.name, () => {
   });
   beforeEach(async () => {
     ({ db, dataSource } = await openPolicyDatabase());
-    repo = new RulesRepository(dataSource);
   });
   afterEach(async () => {
     await dataSource.destroy();
