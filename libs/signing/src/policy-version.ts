@@ -109,7 +109,10 @@ export function encodePolicyExtension(reference: PolicyReference): Uint8Array {
  */
 export function decodePolicyExtension(value: Uint8Array): PolicyReference {
   const bad = (what: string): never => {
-    throw new SigningError('INVALID_CERTIFICATE', `policy extension ${POLICY_EXTENSION_OID}: ${what}`);
+    throw new SigningError(
+      'INVALID_CERTIFICATE',
+      `policy extension ${POLICY_EXTENSION_OID}: ${what}`,
+    );
   };
   let parsed: unknown;
   try {

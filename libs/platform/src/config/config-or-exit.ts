@@ -10,13 +10,7 @@ import { unsupportedNode } from './runtime';
 
 /** The keys a server signs with, each of which a development key may replace in development. */
 export type ServerKey =
-  | 'CA_KEY'
-  | 'CA_TUF_KEY'
-  | 'TSA_KEY'
-  | 'CA_POLICY_KEY'
-  | 'LOG_KEY'
-  | 'CT_LOG_KEY'
-  | 'LOG_V2_KEY';
+  'CA_KEY' | 'CA_TUF_KEY' | 'TSA_KEY' | 'CA_POLICY_KEY' | 'LOG_KEY' | 'CT_LOG_KEY' | 'LOG_V2_KEY';
 
 const keyIsSet: Record<ServerKey, (c: SignetConfig) => boolean> = {
   CA_KEY: (c) => c.ca.key !== undefined,

@@ -12,7 +12,11 @@ import {
   subjectKeyIdExtension,
 } from './extensions';
 import { encodeFulcioExtensions } from './fulcio';
-import { encodePolicyExtension, POLICY_EXTENSION_OID, type PolicyReference } from '../policy-version';
+import {
+  encodePolicyExtension,
+  POLICY_EXTENSION_OID,
+  type PolicyReference,
+} from '../policy-version';
 import {
   certificateTbsParts,
   randomSerialNumber,
