@@ -11,6 +11,7 @@ function documentShell(title: string, body: SafeHtml): SafeHtml {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · Signet admin</title>
+        <link rel="icon" href="${CONSOLE_PATHS.assets}/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="${CONSOLE_PATHS.assets}/console.css" />
         <script src="${CONSOLE_PATHS.assets}/console.js" defer></script>
       </head>
