@@ -3,6 +3,7 @@ import { csrfField, errorSummary, selectField, textAreaField, textField } from '
 import { html, type SafeHtml } from '../html';
 import { renderLayout } from '../layout';
 import type { DryRunResultView, DryRunView, PageContext, TraceRowView } from '../view-models';
+import { dataTable } from './listing';
 
 const FIELDS: ReadonlyArray<readonly [string, string]> = [
   ['input', 'Token or claims'],
@@ -63,35 +64,25 @@ function renderResult(r: DryRunResultView): SafeHtml {
     <h2 id="result-heading">Result</h2>
     <p class="decision-line">${headline}</p>
     <p>${r.message}</p>
-    ${certificate} ${missing}
-    ${r.trace.length > 0 ? traceTable(r.trace) : html`<p>No rules are configured.</p>`}
+    ${certificate} ${missing} ${traceTable(r.trace)}
   </section>`;
 }
 
 function traceTable(trace: readonly TraceRowView[]): SafeHtml {
-  return html`<table class="trace">
-    <caption>
-      Each rule, in evaluation order
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">#</th>
-        <th scope="col">Rule</th>
-        <th scope="col">Outcome</th>
-        <th scope="col">Why</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${trace.map(
-        (row) =>
-          html`<tr class="outcome-${row.outcome}">
-            <td>${row.position}</td>
-            <th scope="row">${row.rule}</th>
-            ${outcomeCells(row)}
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return dataTable({
+    caption: 'Each rule, in evaluation order',
+    columns: ['#', 'Rule', 'Outcome', 'Why'],
+    rows: trace.map(
+      (row) =>
+        html`<tr class="outcome-${row.outcome}">
+          <td>${row.position}</td>
+          <th scope="row">${row.rule}</th>
+          ${outcomeCells(row)}
+        </tr>`,
+    ),
+    empty: 'No rules are configured.',
+    className: 'trace',
+  });
 }
 
 /** The outcome as words (never colour alone) and the matcher that failed. */

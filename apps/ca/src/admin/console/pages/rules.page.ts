@@ -3,6 +3,7 @@ import { checkboxesField, csrfField, errorSummary, textAreaField, textField } fr
 import { html, type SafeHtml } from '../html';
 import { renderLayout } from '../layout';
 import type { PageContext, RuleFormView, RuleRow, RulesListView } from '../view-models';
+import { dataTable } from './listing';
 
 function ruleRow(rule: RuleRow, canEdit: boolean): SafeHtml {
   const claims =
@@ -33,29 +34,12 @@ export function renderRulesPage(ctx: PageContext, view: RulesListView): string {
     : view.readOnlyReason !== undefined
       ? html`<p class="notice">Read-only: ${view.readOnlyReason}</p>`
       : html``;
-  const table =
-    view.rules.length === 0
-      ? html`<p>No rules: every certificate request is denied.</p>`
-      : html`<table>
-          <caption>
-            Rules in evaluation order (policy version ${view.policyVersion}); the first that matches
-            decides
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Name</th>
-              <th scope="col">Issuer</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Claims</th>
-              <th scope="col">Lifetime</th>
-              <th scope="col">Key algorithms</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${view.rules.map((r) => ruleRow(r, view.canEdit))}
-          </tbody>
-        </table>`;
+  const table = dataTable({
+    caption: `Rules in evaluation order (policy version ${view.policyVersion}); the first that matches decides`,
+    columns: ['#', 'Name', 'Issuer', 'Subject', 'Claims', 'Lifetime', 'Key algorithms'],
+    rows: view.rules.map((r) => ruleRow(r, view.canEdit)),
+    empty: 'No rules: every certificate request is denied.',
+  });
   return renderLayout(ctx, 'rules', 'Rules', html`${actions}${table}`);
 }
 

@@ -3,6 +3,7 @@ import { csrfField, errorSummary, selectField, textField } from '../fields';
 import { html, type SafeHtml } from '../html';
 import { renderLayout } from '../layout';
 import type { ApiTokenRow, ApiTokensView, PageContext } from '../view-models';
+import { dataTable } from './listing';
 
 const FIELDS: ReadonlyArray<readonly [string, string]> = [
   ['name', 'Name'],
@@ -64,28 +65,11 @@ export function renderApiTokensPage(ctx: PageContext, view: ApiTokensView): stri
       ${textField({ name: 'expiresIn', label: 'Expires in', value: f.values.expiresIn, errors: f.errors, required: true, hint: 'A duration such as 30d.' })}
       <button type="submit">Create token</button>
     </form>`;
-  const table =
-    view.tokens.length === 0
-      ? html`<p>No API tokens.</p>`
-      : html`<table>
-          <caption>
-            API tokens
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Ends in</th>
-              <th scope="col">Created by</th>
-              <th scope="col">Created</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${view.tokens.map((t) => row(ctx, t))}
-          </tbody>
-        </table>`;
+  const table = dataTable({
+    caption: 'API tokens',
+    columns: ['Name', 'Role', 'Ends in', 'Created by', 'Created', 'Expires', 'Last used', 'Status'],
+    rows: view.tokens.map((t) => row(ctx, t)),
+    empty: 'No API tokens.',
+  });
   return renderLayout(ctx, 'tokens', 'API tokens', html`${created}${table}${form}`);
 }
