@@ -10,11 +10,23 @@ const fs = require('node:fs');
 
 /** Each package, and the files whose presence says it is installed. */
 const PACKAGES = [
-  { name: 'softhsm2', files: ['/usr/lib/softhsm/libsofthsm2.so', '/usr/bin/softhsm2-util'] },
+  {
+    name: 'softhsm2',
+    files: ['/usr/lib/softhsm/libsofthsm2.so', '/usr/bin/softhsm2-util'],
+    neededBy: 'the PKCS#11 tests',
+  },
+  // Debian's own build (playwright-core is pinned to its major version): never a downloaded one.
+  { name: 'chromium', files: ['/usr/bin/chromium'], neededBy: 'the admin console browser tests' },
 ];
 
 function missing() {
   return PACKAGES.filter((p) => !p.files.every((f) => fs.existsSync(f))).map((p) => p.name);
+}
+
+function neededBy(names) {
+  return PACKAGES.filter((p) => names.includes(p.name))
+    .map((p) => p.neededBy)
+    .join(' and ');
 }
 
 function canRun(cmd, args) {
@@ -29,7 +41,7 @@ function ensurePackages() {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const prefix = root ? [] : canRun('sudo', ['-n', 'true']) ? ['sudo', '-n'] : undefined;
   if (prefix === undefined || !canRun('apt-get', ['--version'])) {
-    return `missing system package: ${manual}; the PKCS#11 tests need it`;
+    return `missing system package: ${manual}; ${neededBy(names)} need it`;
   }
   process.stderr.write(`installing system packages the tests need: ${names.join(' ')}\n`);
   const run = (args) => {

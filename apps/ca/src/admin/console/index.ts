@@ -1,0 +1,13 @@
+export * from './console-headers';
+export * from './console-paths';
+export * from './console.module';
+export * from './html';
+export * from './pages/audit.page';
+export * from './pages/dry-run.page';
+export * from './pages/issuances.page';
+export * from './pages/issuers.page';
+export * from './pages/policy-versions.page';
+export * from './pages/rules.page';
+export * from './pages/sign-in.page';
+export * from './pages/tokens.page';
+export type * from './view-models';
