@@ -10,6 +10,7 @@ import { GrantAppRoles1795460000000 } from './1795460000000-GrantAppRoles';
 import { CreateRateLimitWindow1795470000000 } from './1795470000000-CreateRateLimitWindow';
 import { CreateCaCertificateDistrust1795480000000 } from './1795480000000-CreateCaCertificateDistrust';
 import { AddRekorV2Purpose1795490000000 } from './1795490000000-AddRekorV2Purpose';
+import { CreateAdminAuth1795510000000 } from './1795510000000-CreateAdminAuth';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
@@ -28,4 +29,5 @@ export const migrations: Array<new () => object> = [
   CreateRateLimitWindow1795470000000,
   CreateCaCertificateDistrust1795480000000,
   AddRekorV2Purpose1795490000000,
+  CreateAdminAuth1795510000000,
 ];
