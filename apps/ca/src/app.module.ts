@@ -27,6 +27,7 @@ import { TUF_KEYS, openTufKeys } from './tuf/tuf-keys';
 import { TufRepositoryService } from './tuf/tuf-repository.service';
 import { TufTargetsVersionRepository } from './tuf/tuf-targets-version.repository';
 import { POLICY_LIMITS, PolicyService, RulesRepository } from './policy';
+import { AdminAuthModule } from './admin/auth/admin-auth.module';
 
 /** Largest request body the CA accepts. */
 export const CA_BODY_LIMIT = 64 * 1024;
@@ -41,6 +42,7 @@ export class CaModule {
       module: CaModule,
       imports: [
         PlatformModule.forRoot({ appName: 'ca', config, entities: caEntities, migrations }),
+        AdminAuthModule.forRoot(settings.admin),
       ],
       controllers: [IssuanceController, TrustedRootController, TufController, TimestampController],
       providers: [

@@ -4,6 +4,9 @@ import { parseAdminDuration } from '@app/schema';
 import { checkIssuerUrl } from '../../identity/issuer-url';
 import type { AdminRole } from './principal';
 
+/** Injection token of the CA's {@link AdminSettings}. */
+export const ADMIN_SETTINGS = Symbol('ADMIN_SETTINGS');
+
 /** One `admin.roleBindings` entry: who gets `role`. */
 export type RoleBinding =
   | {
