@@ -70,14 +70,12 @@ export function adminSessionMiddleware(
 /** ADMIN_SESSION_SECRET; in development a secret kept under SIGNET_DATA_DIR/admin. */
 function sessionSecret(config: SignetConfig, settings: AdminSettings): string {
   if (config.admin.sessionSecret !== undefined) return config.admin.sessionSecret;
+  // No sign-in, so no session is ever created: any secret will do, and nothing is written.
+  if (settings.oidc === undefined) return randomBytes(32).toString('base64url');
   if (!config.developmentKeys.allowed) {
-    if (settings.oidc !== undefined) {
-      throw new ConfigError([
-        `ADMIN_SESSION_SECRET: required with admin.oidc (${config.developmentKeys.reason}, so no development secret stands in for it)`,
-      ]);
-    }
-    // No sign-in, so no session is ever created: any secret will do.
-    return randomBytes(32).toString('base64url');
+    throw new ConfigError([
+      `ADMIN_SESSION_SECRET: required with admin.oidc (${config.developmentKeys.reason}, so no development secret stands in for it)`,
+    ]);
   }
   const dir = join(config.dataDir, 'admin');
   const file = join(dir, 'session-secret');
