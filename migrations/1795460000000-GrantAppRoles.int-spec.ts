@@ -27,6 +27,10 @@ const EXPECTED: Record<'signet_ca' | 'signet_log', Record<string, Privilege[]>> 
     policy_head: ['SELECT', 'INSERT', 'UPDATE'],
     log_tree: ['SELECT'],
     migrations: ['SELECT'],
+    admin_session: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+    // UPDATE only of last_used_* and revoked_* (column grants; CreateAdminAuth's int-spec).
+    admin_api_token: ['SELECT', 'INSERT'],
+    admin_audit_event: ['SELECT', 'INSERT'],
   },
 };
 const PRIVILEGES: Privilege[] = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'];

@@ -11,6 +11,7 @@ import { CreateRateLimitWindow1795470000000 } from './1795470000000-CreateRateLi
 import { CreateCaCertificateDistrust1795480000000 } from './1795480000000-CreateCaCertificateDistrust';
 import { AddRekorV2Purpose1795490000000 } from './1795490000000-AddRekorV2Purpose';
 import { CreatePolicyVersions1795500000000 } from './1795500000000-CreatePolicyVersions';
+import { CreateAdminAuth1795510000000 } from './1795510000000-CreateAdminAuth';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
@@ -30,4 +31,5 @@ export const migrations: Array<new () => object> = [
   CreateCaCertificateDistrust1795480000000,
   AddRekorV2Purpose1795490000000,
   CreatePolicyVersions1795500000000,
+  CreateAdminAuth1795510000000,
 ];

@@ -23,6 +23,7 @@ export async function caFixture(
   rules: object[],
   extraEnv: Record<string, string> = {},
   allowedPublicKeysPem: string[] = [],
+  extraConfig: Record<string, unknown> = {},
 ): Promise<CaFixture> {
   const email = await startOidcIssuer();
   const github = await startOidcIssuer();
@@ -50,6 +51,7 @@ export async function caFixture(
             }),
           },
         }),
+    ...extraConfig,
   };
   writeFileSync(join(dir, 'signet.yaml'), stringify(config));
   return {

@@ -19,6 +19,7 @@ export interface Stack {
   logV2Url: string;
   /** The CA's policy key (CA_POLICY_KEY), which the log lets write: PEM of its public key. */
   policyKeyPem: string;
+
   close(): Promise<void>;
 }
 
@@ -27,10 +28,16 @@ export interface Stack {
  * the log also accepts entries signed by the bare keys `allowedPublicKeysPem`, and by the CA's
  * policy key (policy versions are logged when `env` sets CA_POLICY_LOG=true).
  */
+export interface StackOptions {
+  /** More SIGNET_CONFIG sections (`policy`, `admin`). */
+  config?: Record<string, unknown>;
+}
+
 export async function startStack(
   rules: object[],
   allowedPublicKeysPem: string[] = [],
   env: Record<string, string> = {},
+  options: StackOptions = {},
 ): Promise<Stack> {
   const db = await createTestDatabase();
   const [caPort, logPort] = [await freePort(), await freePort()];
@@ -51,6 +58,7 @@ export async function startStack(
       ...env,
     },
     [...allowedPublicKeysPem, policyKeyPem],
+    options.config,
   );
   const policyKeyFile = join(fx.dir, 'policy-key.pem');
   await writeEncryptedPrivateKey(policyKeyFile, policyKey.privateKey, 'stack-policy-key');

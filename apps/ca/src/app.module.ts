@@ -36,6 +36,10 @@ import {
   PolicyVersionsRepository,
   RulesRepository,
 } from './policy';
+import { AdminAuthModule } from './admin/auth/admin-auth.module';
+import { AdminPolicyController } from './admin/policy-api/admin-policy.controller';
+import { AdminPolicyService } from './admin/policy-api/admin-policy.service';
+import { IssuanceHistoryRepository } from './admin/policy-api/issuances.repository';
 
 /** Largest request body the CA accepts. */
 export const CA_BODY_LIMIT = 64 * 1024;
@@ -51,8 +55,15 @@ export class CaModule {
       module: CaModule,
       imports: [
         PlatformModule.forRoot({ appName: 'ca', config, entities: caEntities, migrations }),
+        AdminAuthModule.forRoot(settings.admin),
       ],
-      controllers: [IssuanceController, TrustedRootController, TufController, TimestampController],
+      controllers: [
+        IssuanceController,
+        TrustedRootController,
+        TufController,
+        TimestampController,
+        AdminPolicyController,
+      ],
       providers: [
         { provide: CA_FILE_SETTINGS, useValue: settings },
         {
@@ -81,6 +92,8 @@ export class CaModule {
         PolicyVersionsRepository,
         RulesRepository,
         PolicyService,
+        AdminPolicyService,
+        IssuanceHistoryRepository,
         // Keys are opened here, at the composition root; services receive them.
         { provide: CA_KEYS, useFactory: () => openCaKeys(config, settings.retiredChainFiles) },
         CaCertificateRepository,

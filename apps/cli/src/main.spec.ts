@@ -14,6 +14,8 @@ const commands = [
   ['log', 'search'],
   ['log', 'proof'],
   ['ca'],
+  ['admin'],
+  ['admin', 'token', 'create'],
 ];
 
 describe(run.name, () => {

@@ -2,6 +2,7 @@
 /* `signet`: the command line for CI and people. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { adminTokenCreate, adminTokenCreateHelp } from './admin/token-create';
 import { caCertificates, caDistrustHelp } from './ca/ca-distrust';
 import { caInit, caInitHelp } from './ca/ca-init';
 import { tsaInit, tsaInitHelp } from './tsa/tsa-init';
@@ -31,6 +32,8 @@ Usage:
   signet ca init --out DIR                             create a CA root and intermediate
   signet ca list | distrust SHA256 --reason R          the CA certificates the log trusts (server)
   signet tsa init --out DIR                            create the timestamp authority's keys and chain
+  signet admin token create --role R --name N --expires D
+                                                       the first admin API token (server)
   signet tuf init|root [sign] --out DIR                create, renew or co-sign the TUF root of the CA's /tuf
   signet sign-bundle | verify-bundle ...               sigstore-conformance's CLI protocol
   signet --version
@@ -76,6 +79,15 @@ const commands: Record<string, Command> = {
     ctx.print(caDistrustHelp.trimEnd());
     if (sub === undefined || sub === '--help' || sub === '-h') return 0;
     throw usageError(`unknown ca command "${sub}" (expected init, list or distrust)`);
+  },
+  admin: async (argv, ctx) => {
+    const [sub, verb, ...rest] = argv;
+    if (sub === 'token' && verb === 'create') return adminTokenCreate(rest, ctx);
+    ctx.print(adminTokenCreateHelp.trimEnd());
+    if (sub === undefined || sub === '--help' || sub === '-h') return 0;
+    throw usageError(
+      `unknown admin command "${[sub, verb].filter(Boolean).join(' ')}" (expected token create)`,
+    );
   },
   tuf: (argv, ctx) => tuf(argv, (line) => ctx.print(line)),
   'sign-bundle': signBundle,

@@ -2,6 +2,11 @@
 // reads that cross from one app's tables to the other's (instance/). The migrations that create
 // these tables are the top-level migrations/ (@app/migrations); `npm run db:check` compares the
 // two. Both apps import this library; it imports no app.
+import {
+  AdminApiTokenRecord,
+  AdminAuditEventRecord,
+  AdminSessionRecord,
+} from './ca/admin.entities';
 import { CaCertificate, IssuanceRecord } from './ca/issuance.entities';
 import { CaCertificateDistrust } from './ca/ca-certificate-distrust.entity';
 import { RateLimitWindow } from './ca/rate-limit.entity';
@@ -13,6 +18,9 @@ import { CheckpointRecord, HashTile, LogTree, TreeState } from './log/tree.entit
 
 export * from './purposes';
 export {
+  AdminApiTokenRecord,
+  AdminAuditEventRecord,
+  AdminSessionRecord,
   CaCertificate,
   CaCertificateDistrust,
   IssuanceRecord,
@@ -26,6 +34,8 @@ export { CheckpointRecord, HashTile, LogEntryRecord, LogTree, SearchIndexRecord,
 export * from './instance/ca-certificates';
 export * from './instance/log-trees';
 export * from './log/entry-audit';
+export * from './ca/api-token';
+export * from './ca/admin-audit-chain';
 
 /** The CA's tables. */
 export const caEntities = [
@@ -37,6 +47,9 @@ export const caEntities = [
   CaCertificateDistrust,
   PolicyVersionRecord,
   PolicyHead,
+  AdminApiTokenRecord,
+  AdminAuditEventRecord,
+  AdminSessionRecord,
 ];
 
 /** The log's tables. */

@@ -3,7 +3,12 @@ import { ConfigError, type SignetConfig } from '@app/platform';
 import { parseCaFileSettings } from './ca.config';
 
 const config = (file: Record<string, unknown>, configFile?: string) =>
-  ({ file, configFile, ca: { maxCertificateLifetimeSeconds: 3600 } }) as unknown as SignetConfig;
+  ({
+    file,
+    configFile,
+    ca: { maxCertificateLifetimeSeconds: 3600 },
+    admin: { oidcClientSecret: undefined, sessionSecret: undefined },
+  }) as unknown as SignetConfig;
 
 const ISSUER = {
   url: 'https://token.actions.githubusercontent.com',
@@ -28,11 +33,17 @@ describe(parseCaFileSettings.name, () => {
     expect(settings.retiredChainFiles).toEqual([join('/etc/signet', 'old/chain.pem')]);
   });
 
-  it('reads an absent file as no issuers, no rules (default deny) and no retired chains', () => {
+  it('reads an absent file as no issuers, no rules (default deny), no retired chains, no admins', () => {
     expect(parseCaFileSettings(config({}))).toEqual({
       issuers: [],
       rules: [],
       retiredChainFiles: [],
+      admin: {
+        oidc: undefined,
+        roleBindings: [],
+        session: { idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 43_200 },
+        tokens: { maxLifetimeSeconds: 7_776_000 },
+      },
     });
   });
 
@@ -44,6 +55,9 @@ describe(parseCaFileSettings.name, () => {
           issuers: [{ url: 'http://idp.example', audience: 'sigstore', type: 'email' }],
           rules: [{ name: 'r', issuer: ISSUER.url, subject: 'x', certificateLifetime: '2h' }],
           ca: { retiredChains: 'chain.pem' },
+          admin: {
+            oidc: { issuer: 'https://idp.example.com', clientId: 'signet-admin' },
+          },
         }),
       );
     } catch (err) {
@@ -54,6 +68,7 @@ describe(parseCaFileSettings.name, () => {
       expect.stringMatching(/^SIGNET_CONFIG: issuers\[0\]\.url: /),
       'SIGNET_CONFIG: rules[0].certificateLifetime: 2h exceeds the instance maximum of 1h',
       'SIGNET_CONFIG: ca.retiredChains must be a list of PEM file paths',
+      'ADMIN_OIDC_CLIENT_SECRET: required with admin.oidc (the client is confidential)',
     ]);
   });
 });

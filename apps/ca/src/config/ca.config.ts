@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type SignetConfig } from '@app/platform';
+import { type AdminSettings, parseAdminSettings } from '../admin/auth/admin.config';
 import { type IssuerConfig, parseIssuers } from '../identity';
 import { parseRules, type RuleSpec } from '../policy/rules.config';
 
@@ -14,6 +15,8 @@ export interface CaFileSettings {
   readonly rules: readonly RuleSpec[];
   /** `ca.retiredChains`: PEM files of earlier chains, as absolute paths. */
   readonly retiredChainFiles: readonly string[];
+  /** `admin:`: sign-in, role bindings, session and API token lifetimes. */
+  readonly admin: AdminSettings;
 }
 
 /**
@@ -38,8 +41,14 @@ export function parseCaFileSettings(config: SignetConfig): CaFileSettings {
     [],
   );
   const retiredChainFiles = attempt(() => retiredChains(config), []);
+  const admin = attempt(() => parseAdminSettings(config.file.admin), parseAdminSettings({}));
+  if (admin.oidc !== undefined && config.admin.oidcClientSecret === undefined) {
+    problems.push(
+      'ADMIN_OIDC_CLIENT_SECRET: required with admin.oidc (the client is confidential)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { issuers, rules, retiredChainFiles };
+  return { issuers, rules, retiredChainFiles, admin };
 }
 
 /** `ca.retiredChains`: PEM files (issuing certificate first), resolved beside the config file. */

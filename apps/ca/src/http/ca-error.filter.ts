@@ -1,5 +1,6 @@
 import { DomainErrorFilter, type ErrorAnswer } from '@app/platform';
 import { TimestampRequestError } from '@app/signing';
+import { ADMIN_ERROR_STATUS, AdminError } from '../admin/auth/admin.error';
 import { CaError, type CaErrorCode } from '../errors';
 import { IdentityError, type IdentityErrorCode } from '../identity';
 import { PolicyError, type PolicyErrorCode } from '../policy';
@@ -77,6 +78,7 @@ function answer(err: unknown): ErrorAnswer | undefined {
   if (err instanceof IdentityError)
     return of(IDENTITY[err.code], `identity token rejected: ${err.message}`);
   if (err instanceof PolicyError) return of(POLICY[err.code], err.message);
+  if (err instanceof AdminError) return of(ADMIN_ERROR_STATUS[err.code], err.message, err.headers);
   if (err instanceof TimestampRequestError)
     return of(INVALID, `timestamp request rejected: ${err.message}`);
   return undefined;

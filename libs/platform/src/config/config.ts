@@ -31,6 +31,8 @@ export interface SignetConfig {
   readonly log: LogSettings;
   readonly ca: CaSettings;
   readonly tsa: TsaSettings;
+  /** Secrets of the CA's admin plane (its `admin:` settings are in SIGNET_CONFIG). */
+  readonly admin: AdminSecrets;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -174,6 +176,14 @@ export interface TsaSettings {
   readonly policy: string;
 }
 
+/** Secrets of the admin plane, from the environment only (never the config file). */
+export interface AdminSecrets {
+  /** The admin OIDC client's secret (`client_secret_post`); required with `admin.oidc`. */
+  readonly oidcClientSecret: string | undefined;
+  /** Signs the session cookie; undefined: a development secret under SIGNET_DATA_DIR. */
+  readonly sessionSecret: string | undefined;
+}
+
 /** Thrown when configuration is invalid; the message names every offending variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -297,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       chainFile: e.TSA_CHAIN === undefined ? undefined : resolve(cwd, e.TSA_CHAIN),
       policy: e.TSA_POLICY_OID,
     },
+    admin: { oidcClientSecret: e.ADMIN_OIDC_CLIENT_SECRET, sessionSecret: e.ADMIN_SESSION_SECRET },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -94,6 +94,11 @@ export const envSchema = z.object({
   CA_RATE_LIMIT_PER_IDENTITY: positiveInt(1_000_000, 120),
   CA_RATE_LIMIT_PER_CLIENT: positiveInt(10_000_000, 6000),
   CA_WORKERS: positiveInt(64, 1),
+  ADMIN_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  ADMIN_SESSION_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters of random data')
+    .optional(),
   LOG_KEY: z.string().min(1).optional(),
   LOG_KEY_PASSPHRASE: z.string().min(1).optional(),
   LOG_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
@@ -132,6 +137,8 @@ export const secretVariables: ReadonlySet<string> = new Set([
   'CA_POLICY_KEY_PASSPHRASE',
   'LOG_V2_KEY',
   'LOG_V2_KEY_PASSPHRASE',
+  'ADMIN_OIDC_CLIENT_SECRET',
+  'ADMIN_SESSION_SECRET',
 ]);
 
 export type EnvInput = z.input<typeof envSchema>;

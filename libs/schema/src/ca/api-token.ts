@@ -54,3 +54,47 @@ export function apiTokenProblem(token: string): string | undefined {
   }
   return undefined;
 }
+
+/** Roles an admin may hold, lowest first (apps/ca/src/admin/auth/principal.ts ranks them). */
+export const ADMIN_ROLES = ['viewer', 'editor', 'owner'] as const;
+
+/** Seconds in `90d`, `12h`, `1h30m`, `45s`…; undefined when `text` is not such a duration. */
+export function parseAdminDuration(text: string): number | undefined {
+  const m = /^(?:(\d{1,5})d)?(?:(\d{1,6})h)?(?:(\d{1,6})m)?(?:(\d{1,7})s)?$/.exec(text);
+  if (m === null || text === '') return undefined;
+  const [, d, h, min, s] = m;
+  return Number(d ?? 0) * 86_400 + Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + Number(s ?? 0);
+}
+
+/** A token row to insert: never the token itself. */
+export interface NewApiTokenRow {
+  id: string;
+  name: string;
+  role: (typeof ADMIN_ROLES)[number];
+  sha256: Buffer;
+  last4: string;
+  createdBy: { issuer: string; subject: string; display: string };
+  expiresAt: Date;
+}
+
+/** Inserts an `admin_api_token` row (the CA's API and the CLI's break-glass command). */
+export async function insertApiToken(
+  q: { query(sql: string, params?: unknown[]): Promise<unknown> },
+  t: NewApiTokenRow,
+): Promise<void> {
+  await q.query(
+    `INSERT INTO admin_api_token (id, name, role, token_sha256, last4, created_by_issuer,
+      created_by_subject, created_by_display, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      t.id,
+      t.name,
+      t.role,
+      t.sha256,
+      t.last4,
+      t.createdBy.issuer,
+      t.createdBy.subject,
+      t.createdBy.display,
+      t.expiresAt,
+    ],
+  );
+}

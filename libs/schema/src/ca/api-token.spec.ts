@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { API_TOKEN_PREFIX, apiTokenProblem, apiTokenSha256, newApiToken } from './api-token';
+import {
+  API_TOKEN_PREFIX,
+  apiTokenProblem,
+  apiTokenSha256,
+  newApiToken,
+  parseAdminDuration,
+} from './api-token';
 
 describe('admin API tokens', () => {
   it('are prefixed, 56 characters, distinct, and pass their own checksum', () => {
@@ -28,4 +34,18 @@ describe('admin API tokens', () => {
       'Signet API token checksum mismatch (mistyped or truncated)',
     );
   });
+});
+
+describe(parseAdminDuration.name, () => {
+  it.each([
+    ['90d', 90 * 86_400],
+    ['12h', 43_200],
+    ['1h30m', 5400],
+    ['45s', 45],
+    ['1d12h', 129_600],
+  ])('reads %s', (text, seconds) => expect(parseAdminDuration(text)).toBe(seconds));
+
+  it.each(['', '1w', '-1h', '1.5h', 'h', '30m1h'])('refuses %j', (text) =>
+    expect(parseAdminDuration(text)).toBeUndefined(),
+  );
 });
