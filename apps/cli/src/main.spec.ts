@@ -14,6 +14,10 @@ const commands = [
   ['log', 'search'],
   ['log', 'proof'],
   ['ca'],
+  ['admin'],
+  ['admin', 'audit'],
+  ['admin', 'rules'],
+  ['admin', 'rules', 'export'],
 ];
 
 describe(run.name, () => {

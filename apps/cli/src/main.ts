@@ -2,6 +2,7 @@
 /* `signet`: the command line for CI and people. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { admin } from './admin/admin.command';
 import { caCertificates, caDistrustHelp } from './ca/ca-distrust';
 import { caInit, caInitHelp } from './ca/ca-init';
 import { tsaInit, tsaInitHelp } from './tsa/tsa-init';
@@ -32,6 +33,9 @@ Usage:
   signet ca list | distrust SHA256 --reason R          the CA certificates the log trusts (server)
   signet tsa init --out DIR                            create the timestamp authority's keys and chain
   signet tuf init|root [sign] --out DIR                create, renew or co-sign the TUF root of the CA's /tuf
+  signet admin audit [--policy-key KEY.pem] [--json]   prove which policy version allowed each certificate
+  signet admin rules export [--out F] | import F --reason R
+                                                       the CA's rules and issuers as YAML, for review in git
   signet sign-bundle | verify-bundle ...               sigstore-conformance's CLI protocol
   signet --version
   signet COMMAND --help                                options and examples of a command
@@ -44,6 +48,7 @@ Trust (verify, log, trust-root): --trusted-root FILE or SIGNET_TRUSTED_ROOT (pin
 trusted root, trusted on first use and cached.
 Identity token (sign, attest): --identity-token, SIGSTORE_ID_TOKEN (also GitLab CI id_tokens),
 GitHub Actions (permissions: id-token: write), --identity-token-file, in that order.
+Admin API token (admin): SIGNET_ADMIN_TOKEN, else --token-file FILE.
 Status lines go to stderr; --json prints a machine-readable result on stdout.
 
 Exit codes:
@@ -68,6 +73,7 @@ const commands: Record<string, Command> = {
   verify,
   'trust-root': trustRoot,
   log,
+  admin,
   ca: async (argv, ctx) => {
     const [sub, ...rest] = argv;
     if (sub === 'init') return caInit(rest, (line) => ctx.print(line));
