@@ -1,7 +1,18 @@
 import { generateKeyPair, KeyObjectSigner, policyStatementBytes } from '@app/signing';
 import { checkChain } from './policy-chain';
 import { checkStatementEntry } from './statement-entry';
-import { storedChain, testLog, trustedRootOf } from './testing';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import type { LogEntry } from '../log/log-api';
+import { storedChain, type TestLog, testLog, trustedRootOf } from './testing';
+
+/** Checks `entry` of `log` as the entry of `statement`, by the log's policy key. */
+const check = (
+  log: TestLog,
+  statement: Uint8Array,
+  uuid: string,
+  entry: LogEntry,
+  root: TrustedRoot,
+) => checkStatementEntry(statement, uuid, entry, log.policySigner.publicKey, root);
 
 const statementOf = (n: number) => checkChain(storedChain(n)).versions[n - 1]!.statement!;
 
@@ -10,9 +21,7 @@ describe(checkStatementEntry.name, () => {
     const log = testLog();
     const statement = statementOf(2);
     const { uuid, entry } = await log.entry(statement, { integratedTime: 1_800_000_000 });
-    expect(
-      checkStatementEntry(statement, uuid, entry, log.policySigner.publicKey, log.root),
-    ).toEqual({
+    expect(check(log, statement, uuid, entry, log.root)).toEqual({
       problems: [],
       proof: { uuid, logIndex: entry.logIndex, integratedTime: 1_800_000_000 },
     });
@@ -25,13 +34,7 @@ describe(checkStatementEntry.name, () => {
       JSON.parse(Buffer.from(storedChain(1)[0]!.snapshotBytes).toString()) as never,
       'e'.repeat(64),
     );
-    const { problems } = checkStatementEntry(
-      other,
-      uuid,
-      entry,
-      log.policySigner.publicKey,
-      log.root,
-    );
+    const { problems } = check(log, other, uuid, entry, log.root);
     expect(problems).toEqual([
       expect.stringMatching(
         new RegExp(
@@ -47,13 +50,7 @@ describe(checkStatementEntry.name, () => {
     const intruder = new KeyObjectSigner(generateKeyPair('ecdsa-p256-sha256').privateKey);
     const statement = statementOf(1);
     const { uuid, entry } = await log.entry(statement, { signer: intruder });
-    const { problems } = checkStatementEntry(
-      statement,
-      uuid,
-      entry,
-      log.policySigner.publicKey,
-      log.root,
-    );
+    const { problems } = check(log, statement, uuid, entry, log.root);
     expect(problems).toEqual([
       expect.stringMatching(
         /^log entry .*: signature 0 is by key [0-9a-f]{64}, not the policy key [0-9a-f]{64}$/,
@@ -66,13 +63,7 @@ describe(checkStatementEntry.name, () => {
     const statement = statementOf(1);
     const { uuid, entry } = await log.entry(statement);
     const stranger = trustedRootOf(generateKeyPair('ecdsa-p256-sha256').publicKey);
-    const result = checkStatementEntry(
-      statement,
-      uuid,
-      entry,
-      log.policySigner.publicKey,
-      stranger,
-    );
+    const result = check(log, statement, uuid, entry, stranger);
     expect(result.proof).toBeUndefined();
     expect(result.problems).toEqual([
       `log entry ${uuid}: its log ID ${entry.logID} is no log key of the trusted root`,
@@ -95,13 +86,7 @@ describe(checkStatementEntry.name, () => {
         inclusionProof: { ...proof, hashes: proof.hashes.map(() => '00'.repeat(32)) },
       },
     };
-    const result = checkStatementEntry(
-      statement,
-      uuid,
-      forged,
-      log.policySigner.publicKey,
-      log.root,
-    );
+    const result = check(log, statement, uuid, forged, log.root);
     expect(result.proof).toBeUndefined();
     expect(result.problems).toEqual([
       `log entry ${uuid}: its signed entry timestamp does not verify: signed entry timestamp does not verify`,
@@ -114,8 +99,8 @@ describe(checkStatementEntry.name, () => {
     const statement = statementOf(1);
     const { entry } = await log.entry(statement);
     const wrong = `${'0'.repeat(16)}${'ab'.repeat(32)}`;
-    expect(
-      checkStatementEntry(statement, wrong, entry, log.policySigner.publicKey, log.root).problems,
-    ).toEqual([`log entry ${wrong} is not the entry whose body the log answered`]);
+    expect(check(log, statement, wrong, entry, log.root).problems).toEqual([
+      `log entry ${wrong} is not the entry whose body the log answered`,
+    ]);
   });
 });
