@@ -3,7 +3,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtScript, type CliRun, runBuilt } from './processes';
-import { startStack, type Stack } from './stack';
+import { startStack, type Stack, type StackOptions } from './stack';
 import { tempDirs } from './temp-dir';
 
 export const ALICE = 'alice@example.com';
@@ -35,6 +35,7 @@ export interface CliStack {
 export function useCliStack(
   allowedPublicKeysPem: string[] = [],
   stackEnv: Record<string, string> = {},
+  stackOptions: StackOptions = {},
 ): CliStack {
   let env: Record<string, string> = {};
   const tempDir = tempDirs(afterAll);
@@ -70,6 +71,7 @@ export function useCliStack(
       ],
       allowedPublicKeysPem,
       stackEnv,
+      stackOptions,
     );
     cli.dir = tempDir('cli');
     env = {

@@ -16,6 +16,9 @@ const commands = [
   ['ca'],
   ['admin'],
   ['admin', 'token', 'create'],
+  ['admin', 'audit'],
+  ['admin', 'rules'],
+  ['admin', 'rules', 'export'],
 ];
 
 describe(run.name, () => {

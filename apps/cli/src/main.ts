@@ -2,7 +2,7 @@
 /* `signet`: the command line for CI and people. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adminTokenCreate, adminTokenCreateHelp } from './admin/token-create';
+import { admin } from './admin/admin.command';
 import { caCertificates, caDistrustHelp } from './ca/ca-distrust';
 import { caInit, caInitHelp } from './ca/ca-init';
 import { tsaInit, tsaInitHelp } from './tsa/tsa-init';
@@ -32,9 +32,12 @@ Usage:
   signet ca init --out DIR                             create a CA root and intermediate
   signet ca list | distrust SHA256 --reason R          the CA certificates the log trusts (server)
   signet tsa init --out DIR                            create the timestamp authority's keys and chain
+  signet tuf init|root [sign] --out DIR                create, renew or co-sign the TUF root of the CA's /tuf
   signet admin token create --role R --name N --expires D
                                                        the first admin API token (server)
-  signet tuf init|root [sign] --out DIR                create, renew or co-sign the TUF root of the CA's /tuf
+  signet admin audit [--policy-key KEY.pem] [--json]   prove which policy version allowed each certificate
+  signet admin rules export [--out F] | import F --reason R
+                                                       the CA's rules and issuers as YAML, for review in git
   signet sign-bundle | verify-bundle ...               sigstore-conformance's CLI protocol
   signet --version
   signet COMMAND --help                                options and examples of a command
@@ -47,6 +50,7 @@ Trust (verify, log, trust-root): --trusted-root FILE or SIGNET_TRUSTED_ROOT (pin
 trusted root, trusted on first use and cached.
 Identity token (sign, attest): --identity-token, SIGSTORE_ID_TOKEN (also GitLab CI id_tokens),
 GitHub Actions (permissions: id-token: write), --identity-token-file, in that order.
+Admin API token (admin): SIGNET_ADMIN_TOKEN, else --token-file FILE.
 Status lines go to stderr; --json prints a machine-readable result on stdout.
 
 Exit codes:
@@ -71,6 +75,7 @@ const commands: Record<string, Command> = {
   verify,
   'trust-root': trustRoot,
   log,
+  admin,
   ca: async (argv, ctx) => {
     const [sub, ...rest] = argv;
     if (sub === 'init') return caInit(rest, (line) => ctx.print(line));
@@ -79,15 +84,6 @@ const commands: Record<string, Command> = {
     ctx.print(caDistrustHelp.trimEnd());
     if (sub === undefined || sub === '--help' || sub === '-h') return 0;
     throw usageError(`unknown ca command "${sub}" (expected init, list or distrust)`);
-  },
-  admin: async (argv, ctx) => {
-    const [sub, verb, ...rest] = argv;
-    if (sub === 'token' && verb === 'create') return adminTokenCreate(rest, ctx);
-    ctx.print(adminTokenCreateHelp.trimEnd());
-    if (sub === undefined || sub === '--help' || sub === '-h') return 0;
-    throw usageError(
-      `unknown admin command "${[sub, verb].filter(Boolean).join(' ')}" (expected token create)`,
-    );
   },
   tuf: (argv, ctx) => tuf(argv, (line) => ctx.print(line)),
   'sign-bundle': signBundle,

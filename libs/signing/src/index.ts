@@ -12,6 +12,7 @@ export * from './key-details';
 export * from './keys';
 export * from './note';
 export * from './note-key';
+export * from './policy-matcher';
 export * from './policy-version';
 export * from './set';
 export * from './signers';

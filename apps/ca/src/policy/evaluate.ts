@@ -1,4 +1,4 @@
-import { matcherFor } from './matcher';
+import { matcherFor } from '@app/signing';
 import type { ClaimCondition, RuleSpec } from './rules.config';
 
 /** A rule as stored: its stable id (referenced by issuance records) and its configured order. */

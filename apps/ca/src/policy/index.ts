@@ -1,5 +1,4 @@
 export * from './evaluate';
-export * from './matcher';
 export * from './policy.error';
 export * from './policy.service';
 export * from './rules.config';

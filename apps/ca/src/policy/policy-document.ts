@@ -2,7 +2,7 @@ import { ConfigError, type SignetConfig } from '@app/platform';
 import { canonicalJson, type JsonValue, type PolicySnapshot } from '@app/signing';
 import { type IssuerConfig, parseIssuers } from '../identity';
 import type { StoredRule } from './evaluate';
-import { matcherFor } from './matcher';
+import { matcherFor } from '@app/signing';
 import { PolicyError } from './policy.error';
 import { formatDuration, parseRules, type RuleSpec } from './rules.config';
 

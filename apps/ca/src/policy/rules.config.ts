@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, fieldPath } from '@app/platform';
-import { compileMatcher, type Wildcard } from './matcher';
+import { compileMatcher, type Wildcard } from '@app/signing';
 
 /** Key algorithms a rule may allow, named as in `allowedKeyAlgorithms`. */
 export const KEY_ALGORITHMS = [

@@ -1,4 +1,4 @@
-import { compileMatcher, MAX_PATTERN_LENGTH, matcherFor, PatternError } from './matcher';
+import { compileMatcher, MAX_PATTERN_LENGTH, matcherFor, PatternError } from './policy-matcher';
 
 const matches = (pattern: string, value: string, wildcard: 'any' | 'label' = 'any') =>
   compileMatcher(pattern, wildcard).matches(value);

@@ -1,5 +1,5 @@
 import { RE2JS, RE2JSException } from 're2js';
-import { BaseError } from '@app/signing';
+import { BaseError } from './errors';
 
 /** Longest pattern accepted, in characters: a cap on what a regex can cost. */
 export const MAX_PATTERN_LENGTH = 512;
