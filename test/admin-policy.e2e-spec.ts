@@ -217,7 +217,11 @@ describe('admin policy API: rules as data, versions, dry run (issue 17)', () => 
       decision: 'allowed',
       rule: { name: 'bob', position: 1 },
       policyVersion: 2,
-      certificate: { identity: 'bob@example.com', lifetimeSeconds: 600 },
+      certificate: {
+        identity: 'bob@example.com',
+        lifetimeSeconds: 600,
+        extensions: { '1.3.6.1.4.1.57264.1.8': stack.fx.email.url },
+      },
       trace: [
         { rule: 'alice', outcome: 'subject' },
         { rule: 'bob', outcome: 'allowed' },

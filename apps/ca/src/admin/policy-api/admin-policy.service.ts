@@ -246,6 +246,8 @@ export class AdminPolicyService {
     const state = await this.stateFor(input.version);
     const keyAlgorithm = optionalString(input.keyAlgorithm, 'keyAlgorithm') ?? 'ecdsa-p256';
     let request: { issuer: string; subject: string; claims: Record<string, unknown> };
+    /** The Sigstore extensions the certificate would carry (known only from a verified token). */
+    let extensions: Record<string, string> | undefined;
     if (input.token !== undefined) {
       if (typeof input.token !== 'string' || input.token === '') {
         throw new PolicyError('INVALID_POLICY', 'token: must be an OIDC identity token (a JWT)');
@@ -263,6 +265,7 @@ export class AdminPolicyService {
           subject: principal.san.value,
           claims: { ...principal.claims },
         };
+        extensions = { ...principal.extensions };
       } catch (err) {
         if (!(err instanceof IdentityError)) throw err;
         return {
@@ -322,6 +325,7 @@ export class AdminPolicyService {
               issuer: request.issuer,
               lifetimeSeconds: trace.decision.lifetimeSeconds,
               keyAlgorithm,
+              ...(extensions === undefined ? {} : { extensions }),
             },
           }
         : { reason: trace.decision.reason, message: trace.decision.message, rule: null }),
