@@ -3,6 +3,7 @@
 // issuer with a rule allowing the bench identity. `stop()` leaves no process or file behind.
 import exitHook from 'async-exit-hook';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import {
   startEmbeddedPostgres,
   startOidcIssuer,
 } from '@app/devkit';
+import { writeEncryptedPrivateKey } from '@app/signing';
 import { type CpuCounters, processTreeCpuMs, selfCpuMs } from './cpu';
 import { progress } from './figures';
 
@@ -49,6 +51,11 @@ export interface StackOptions {
   profileDir?: string;
   /** Processes per app (`CA_WORKERS`, `LOG_WORKERS`); 1 when profiling (one profile per app). */
   workers?: number;
+  /**
+   * `policy.source` of both CAs (default `file`). Either way the CAs log each policy version,
+   * signed by a policy key the log allows, as in production.
+   */
+  policySource?: 'file' | 'database';
 }
 
 interface App {
@@ -87,9 +94,17 @@ export async function startBenchStack(opts: StackOptions = {}): Promise<BenchSta
     });
     postgres = pg;
     issuer = await startOidcIssuer();
+    const policyKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(
+      join(dir, 'policy-key.pub.pem'),
+      policyKey.publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    await writeEncryptedPrivateKey(join(dir, 'policy-key.pem'), policyKey.privateKey, 'bench');
     const config = {
       issuers: [{ url: issuer.url, audience: 'sigstore', type: 'email', allowHttp: true }],
       rules: [{ name: 'bench', issuer: issuer.url, subject: BENCH_EMAIL }],
+      policy: { source: opts.policySource ?? 'file' },
+      log: { allowedPublicKeys: ['policy-key.pub.pem'] },
     };
     writeFileSync(join(dir, 'signet.yaml'), stringify(config));
     const [logPort, caPort, caCtPort] = [await freePort(), await freePort(), await freePort()];
@@ -118,6 +133,9 @@ export async function startBenchStack(opts: StackOptions = {}): Promise<BenchSta
       // The bench is one identity from one address: lift the per-minute limits out of the way.
       CA_RATE_LIMIT_PER_IDENTITY: '1000000',
       CA_RATE_LIMIT_PER_CLIENT: '10000000',
+      CA_POLICY_KEY: join(dir, 'policy-key.pem'),
+      CA_POLICY_KEY_PASSPHRASE: 'bench',
+      CA_POLICY_LOG: 'true',
     });
     const start = async (
       name: string,
