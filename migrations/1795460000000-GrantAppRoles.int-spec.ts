@@ -19,7 +19,7 @@ const EXPECTED: Record<'signet_ca' | 'signet_log', Record<string, Privilege[]>> 
   signet_ca: {
     issuance: ['SELECT', 'INSERT'],
     ca_certificate: ['SELECT', 'INSERT'],
-    ca_certificate_distrust: ['SELECT'],
+    ca_certificate_distrust: ['SELECT', 'INSERT'],
     tuf_targets_version: ['SELECT', 'INSERT'],
     iam_rule: ['SELECT', 'INSERT', 'UPDATE'],
     rate_limit_window: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],

@@ -12,6 +12,7 @@ import { CreateCaCertificateDistrust1795480000000 } from './1795480000000-Create
 import { AddRekorV2Purpose1795490000000 } from './1795490000000-AddRekorV2Purpose';
 import { CreatePolicyVersions1795500000000 } from './1795500000000-CreatePolicyVersions';
 import { CreateAdminAuth1795510000000 } from './1795510000000-CreateAdminAuth';
+import { GrantCaDistrust1795520000000 } from './1795520000000-GrantCaDistrust';
 
 /**
  * Every migration, in order. Files are named `<unix-ms>-<VerbNoun>.ts`, reviewed, and never
@@ -32,4 +33,5 @@ export const migrations: Array<new () => object> = [
   AddRekorV2Purpose1795490000000,
   CreatePolicyVersions1795500000000,
   CreateAdminAuth1795510000000,
+  GrantCaDistrust1795520000000,
 ];

@@ -16,9 +16,13 @@ describe('admin policy API: rules as data, versions, dry run (issue 17)', () => 
   let stack: Stack;
   let second: Spawned;
   let secondUrl: string;
-  const tokens: Record<'viewer' | 'editor', string> = { viewer: '', editor: '' };
+  const tokens: Record<'viewer' | 'editor' | 'owner', string> = {
+    viewer: '',
+    editor: '',
+    owner: '',
+  };
 
-  const tokenFor = async (role: 'viewer' | 'editor') => {
+  const tokenFor = async (role: 'viewer' | 'editor' | 'owner') => {
     const t = newApiToken();
     await insertApiToken(
       { query: (sql, params) => stack.db.query(sql, params) },
@@ -34,7 +38,7 @@ describe('admin policy API: rules as data, versions, dry run (issue 17)', () => 
     );
     return t.token;
   };
-  const as = (role: 'viewer' | 'editor') => ({ authorization: `Bearer ${tokens[role]}` });
+  const as = (role: 'viewer' | 'editor' | 'owner') => ({ authorization: `Bearer ${tokens[role]}` });
   const versions = async () =>
     (
       await stack.db.query<{ version: string }>(
@@ -63,6 +67,7 @@ describe('admin policy API: rules as data, versions, dry run (issue 17)', () => 
     );
     tokens.viewer = await tokenFor('viewer');
     tokens.editor = await tokenFor('editor');
+    tokens.owner = await tokenFor('owner');
     const port = await freePort();
     secondUrl = `http://127.0.0.1:${port}`;
     second = spawnBuilt('apps/ca/src/main.js', {
@@ -289,5 +294,53 @@ describe('admin policy API: rules as data, versions, dry run (issue 17)', () => 
     expect((bad.body as { message: string }).message).toBe(
       'since: must be an RFC 3339 time such as 2026-12-01T00:00:00Z',
     );
+  });
+
+  it('retires a CA certificate (owner only, never the chain in use), with its audit row', async () => {
+    const listed = await request(stack.caUrl)
+      .get('/api/admin/v1/ca-certificates')
+      .set(as('viewer'))
+      .expect(200);
+    const certificates = (
+      listed.body as { certificates: Array<{ fingerprint: string; current: boolean }> }
+    ).certificates;
+    const current = certificates.find((c) => c.current)!;
+    // A CA certificate of an earlier chain, recorded as the CA records its own (not in use).
+    const [other] = await stack.db.query<{ fingerprint: string }>(
+      `INSERT INTO ca_certificate (fingerprint, der, is_root, not_before, not_after)
+       SELECT $1, der, is_root, not_before, not_after FROM ca_certificate WHERE fingerprint = $2
+       RETURNING fingerprint`,
+      ['ab'.repeat(32), current.fingerprint],
+    );
+    const distrust = (fingerprint: string, role: 'editor' | 'owner', body: object) =>
+      request(stack.caUrl)
+        .post(`/api/admin/v1/ca-certificates/${fingerprint}/distrust`)
+        .set(as(role))
+        .send(body);
+    const count = async () =>
+      (await stack.db.query('SELECT * FROM ca_certificate_distrust')).length;
+    expect((await distrust(other!.fingerprint, 'editor', { reason: 'old' })).status).toBe(403);
+    const inUse = await distrust(current.fingerprint, 'owner', { reason: 'oops' });
+    expect(inUse.status).toBe(409);
+    expect((inUse.body as { message: string }).message).toMatch(
+      /is in the chain this CA issues under: configure the new CA_KEY and CA_CHAIN first/,
+    );
+    expect((await distrust(other!.fingerprint, 'owner', {})).status).toBe(400);
+    expect((await distrust('cd'.repeat(32), 'owner', { reason: 'x' })).status).toBe(404);
+    expect(await count()).toBe(0);
+
+    const done = await distrust(other!.fingerprint, 'owner', { reason: 'retired chain' });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({
+      fingerprint: other!.fingerprint,
+      current: false,
+      distrust: { reason: 'retired chain' },
+    });
+    expect((await distrust(other!.fingerprint, 'owner', { reason: 'again' })).status).toBe(409);
+    expect(await count()).toBe(1);
+    const audit = await stack.db.query<{ action: string; target: string }>(
+      "SELECT action, target FROM admin_audit_event WHERE action = 'ca.distrust'",
+    );
+    expect(audit).toEqual([{ action: 'ca.distrust', target: other!.fingerprint }]);
   });
 });

@@ -38,6 +38,8 @@ import {
 } from './policy';
 import { AdminAuthModule } from './admin/auth/admin-auth.module';
 import { AdminPolicyController } from './admin/policy-api/admin-policy.controller';
+import { CaCertificatesController } from './admin/authority-api/ca-certificates.controller';
+import { CaCertificatesService } from './admin/authority-api/ca-certificates.service';
 import { AdminPolicyService } from './admin/policy-api/admin-policy.service';
 import { IssuanceHistoryRepository } from './admin/policy-api/issuances.repository';
 
@@ -63,6 +65,7 @@ export class CaModule {
         TufController,
         TimestampController,
         AdminPolicyController,
+        CaCertificatesController,
       ],
       providers: [
         { provide: CA_FILE_SETTINGS, useValue: settings },
@@ -93,6 +96,7 @@ export class CaModule {
         RulesRepository,
         PolicyService,
         AdminPolicyService,
+        CaCertificatesService,
         IssuanceHistoryRepository,
         // Keys are opened here, at the composition root; services receive them.
         { provide: CA_KEYS, useFactory: () => openCaKeys(config, settings.retiredChainFiles) },

@@ -7,6 +7,7 @@ export type CaErrorCode =
   | 'INVALID_PROOF_OF_POSSESSION'
   | 'INVALID_CSR'
   | 'NOT_FOUND'
+  | 'CONFLICT'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
   | 'UNAVAILABLE';

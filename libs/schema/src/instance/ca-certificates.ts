@@ -95,11 +95,11 @@ export async function listCaCertificates(dataSource: DataSource): Promise<Listed
 }
 
 /**
- * Distrusts the recorded CA certificate `fingerprint` (an administrator's write, as the schema's
- * owner): `unknown` when no such certificate was recorded, `already` when it is distrusted.
+ * Distrusts the recorded CA certificate `fingerprint` (an administrator's write: `signet ca
+ * distrust` as the schema's owner, or the admin API's owner role through the CA): `unknown` when no such certificate was recorded, `already` when it is distrusted.
  */
 export async function distrustCaCertificate(
-  dataSource: DataSource,
+  dataSource: Pick<DataSource, 'query'>,
   fingerprint: string,
   reason: string,
 ): Promise<'distrusted' | 'already' | 'unknown'> {
