@@ -477,4 +477,33 @@ describe('admin sign-in, sessions, CSRF, roles, API tokens and audit (issue 17)'
       .set('authorization', `Bearer ${t.token}`);
     expect(me.body).toMatchObject({ kind: 'token', role: 'owner', issuer: 'urn:signet:cli' });
   });
+
+  it('keeps the policy read-only when SIGNET_CONFIG owns it (policy.source: file)', async () => {
+    const t = newApiToken();
+    await insertApiToken(
+      { query: (sql, params) => db.query(sql, params) },
+      {
+        id: randomUUID(),
+        name: 'editor',
+        role: 'editor',
+        sha256: t.sha256,
+        last4: t.last4,
+        createdBy: { issuer: 'urn:signet:cli', subject: 'root', display: 'root' },
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+    );
+    const bearer = { authorization: `Bearer ${t.token}` };
+    const head = await request(caUrl).get('/api/admin/v1/policy').set(bearer).expect(200);
+    expect(head.body).toMatchObject({ version: 1, source: 'file' });
+    const refused = await request(caUrl)
+      .post('/api/admin/v1/rules')
+      .set(bearer)
+      .set('if-match', '"v1"')
+      .send({ reason: 'r', rule: { name: 'x', issuer: 'https://idp.example.com', subject: 'x' } })
+      .expect(409);
+    expect((refused.body as { message: string }).message).toMatch(
+      /^the policy is managed by SIGNET_CONFIG \(policy.source: file\)/,
+    );
+    expect(await db.query('SELECT version FROM policy_version')).toEqual([{ version: '1' }]);
+  });
 });
