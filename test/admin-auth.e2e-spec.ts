@@ -56,7 +56,7 @@ describe('admin sign-in, sessions, CSRF, roles, API tokens and audit (issue 17)'
             { claim: 'groups', equals: 'signet-admins', role: 'owner' },
             { claim: 'groups', equals: 'signet-viewers', role: 'viewer' },
           ],
-          session: { idleTimeout: '30m', absoluteTimeout: '12h' },
+          session: { idleTimeout: '30m', absoluteTimeout: '12h', signInsPerMinute: 80 },
           tokens: { maxLifetime: '30d' },
         },
       }),
@@ -505,5 +505,24 @@ describe('admin sign-in, sessions, CSRF, roles, API tokens and audit (issue 17)'
       /^the policy is managed by SIGNET_CONFIG \(policy.source: file\)/,
     );
     expect(await db.query('SELECT version FROM policy_version')).toEqual([{ version: '1' }]);
+  });
+
+  // Last: it spends this address's sign-in attempts for the rest of the minute.
+  it('limits sign-in attempts per address (admin.session.signInsPerMinute), before the IdP is asked', async () => {
+    let status = 0;
+    let tries = 0;
+    let res: request.Response | undefined;
+    while (status !== 429 && tries < 200) {
+      res = await request(caUrl).get('/admin/login');
+      status = res.status;
+      tries++;
+    }
+    expect(status).toBe(429);
+    expect(tries).toBeLessThanOrEqual(81);
+    expect(Number(res!.headers['retry-after'])).toBeGreaterThan(0);
+    expect((res!.body as { message: string }).message).toBe(
+      'too many sign-in attempts from this address',
+    );
+    await request(caUrl).get('/admin/auth/callback?code=x&state=y').expect(429);
   });
 });

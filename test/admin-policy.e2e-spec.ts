@@ -343,4 +343,23 @@ describe('admin policy API: rules as data, versions, dry run (issue 17)', () => 
     );
     expect(audit).toEqual([{ action: 'ca.distrust', target: other!.fingerprint }]);
   });
+
+  it('bounds dry runs per admin (120 a minute), each token on its own count', async () => {
+    const mine = await tokenFor('viewer');
+    const run = (token: string) =>
+      request(stack.caUrl)
+        .post('/api/admin/v1/evaluate')
+        .set({ authorization: `Bearer ${token}` })
+        .send({ issuer: stack.fx.email.url, claims: { sub: 'u', email: 'x@example.com' } });
+    let tries = 0;
+    let res = await run(mine);
+    while (res.status === 200 && tries < 200) {
+      tries++;
+      res = await run(mine);
+    }
+    expect(res.status).toBe(429);
+    expect(tries).toBe(120);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    await run(tokens.viewer).expect(200);
+  });
 });

@@ -1,7 +1,10 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
+import { RateLimitRepository } from '../../issuance/rate-limit.repository';
+import { RateLimiter } from '../../issuance/rate-limiter';
 import { AdminAuditLog, auditRequest } from '../audit/admin-audit';
+import { ADMIN_SETTINGS, type AdminSettings } from './admin.config';
 import { AdminError } from './admin.error';
 import { ADMIN_OIDC, type SignedInIdentity } from './admin-oidc.strategy';
 
@@ -13,13 +16,28 @@ import { ADMIN_OIDC, type SignedInIdentity } from './admin-oidc.strategy';
  */
 @Injectable()
 export class AdminOidcGuard extends AuthGuard(ADMIN_OIDC) {
-  constructor(private readonly audit: AdminAuditLog) {
+  /** Sign-in starts and callbacks per client address and minute (admin.session.signInsPerMinute). */
+  private readonly attempts: RateLimiter;
+
+  constructor(
+    private readonly audit: AdminAuditLog,
+    rateLimits: RateLimitRepository,
+    @Inject(ADMIN_SETTINGS) settings: AdminSettings,
+  ) {
     super({ session: false });
+    this.attempts = new RateLimiter(rateLimits, settings.session.signInsPerMinute);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     const callback = req.path.endsWith('/callback');
+    // Before anything reaches the IdP: a flood of sign-in starts or forged callbacks stops here.
+    const wait = await this.attempts.take(`admin-sign-in ${req.ip ?? 'unknown'}`);
+    if (wait > 0) {
+      throw new AdminError('RATE_LIMITED', 'too many sign-in attempts from this address', {
+        'Retry-After': String(wait),
+      });
+    }
     try {
       await super.canActivate(context);
       const identity = req.user as SignedInIdentity;

@@ -16,7 +16,7 @@ describe(parseAdminSettings.name, () => {
     expect(parseAdminSettings(undefined)).toEqual({
       oidc: undefined,
       roleBindings: [],
-      session: { idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 43_200 },
+      session: { idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 43_200, signInsPerMinute: 30 },
       tokens: { maxLifetimeSeconds: 7_776_000 },
     });
   });
@@ -37,7 +37,7 @@ describe(parseAdminSettings.name, () => {
         scopes: ['openid', 'groups'],
       },
       roleBindings: [{ kind: 'claim', claim: 'groups', equals: 'signet-admins', role: 'owner' }],
-      session: { idleTimeoutSeconds: 900, absoluteTimeoutSeconds: 28_800 },
+      session: { idleTimeoutSeconds: 900, absoluteTimeoutSeconds: 28_800, signInsPerMinute: 30 },
       tokens: { maxLifetimeSeconds: 2_592_000 },
     });
   });

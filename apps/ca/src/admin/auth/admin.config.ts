@@ -38,6 +38,8 @@ export interface AdminSettings {
   readonly session: {
     readonly idleTimeoutSeconds: number;
     readonly absoluteTimeoutSeconds: number;
+    /** Sign-in starts plus callbacks one client address may make per minute (all CA processes). */
+    readonly signInsPerMinute: number;
   };
   /** Longest lifetime an API token may be created with. */
   readonly tokens: { readonly maxLifetimeSeconds: number };
@@ -92,9 +94,13 @@ const schema = z
       .optional(),
     roleBindings: z.array(binding).default([]),
     session: z
-      .object({ idleTimeout: duration('30m'), absoluteTimeout: duration('12h') })
+      .object({
+        idleTimeout: duration('30m'),
+        absoluteTimeout: duration('12h'),
+        signInsPerMinute: z.number().int().min(1).max(100_000).default(30),
+      })
       .strict()
-      .default({ idleTimeout: 1800, absoluteTimeout: 43_200 }),
+      .default({ idleTimeout: 1800, absoluteTimeout: 43_200, signInsPerMinute: 30 }),
     tokens: z
       .object({ maxLifetime: duration('90d') })
       .strict()
@@ -128,6 +134,7 @@ export function parseAdminSettings(raw: unknown): AdminSettings {
     session: {
       idleTimeoutSeconds: session.idleTimeout,
       absoluteTimeoutSeconds: session.absoluteTimeout,
+      signInsPerMinute: session.signInsPerMinute,
     },
     tokens: { maxLifetimeSeconds: tokens.maxLifetime },
   };

@@ -207,14 +207,17 @@ export class AdminPolicyController {
   @Post('evaluate')
   @HttpCode(200)
   @RequireRole('viewer')
-  evaluate(@Body() body: EvaluateInput | undefined): Promise<Record<string, unknown>> {
+  evaluate(
+    @Body() body: EvaluateInput | undefined,
+    @AdminUser() principal: AdminPrincipal,
+  ): Promise<Record<string, unknown>> {
     if (typeof body !== 'object' || body === null) {
       throw new PolicyError(
         'INVALID_POLICY',
         'body: must be a JSON object with token, or issuer and claims',
       );
     }
-    return this.admin.evaluate(body);
+    return this.admin.evaluate(body, principal);
   }
 
   @Get('issuances')

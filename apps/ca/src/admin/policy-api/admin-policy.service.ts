@@ -24,6 +24,9 @@ import {
   type RuleOutcome,
   type StoredRule,
 } from '../../policy';
+import { CaError } from '../../errors';
+import { RateLimitRepository } from '../../issuance/rate-limit.repository';
+import { RateLimiter } from '../../issuance/rate-limiter';
 import type { AdminPrincipal } from '../auth/principal';
 import { AdminAuditLog } from '../audit/admin-audit';
 import {
@@ -31,6 +34,9 @@ import {
   type IssuanceFilter,
   type IssuanceView,
 } from './issuances.repository';
+
+/** Dry runs one admin (person or token) may make per minute, across CA processes. */
+export const DRY_RUNS_PER_MINUTE = 120;
 
 /** A policy change as the API receives it, once authenticated. */
 export interface ChangeRequest {
@@ -62,7 +68,12 @@ export class AdminPolicyService {
     private readonly audit: AdminAuditLog,
     private readonly history: IssuanceHistoryRepository,
     @Inject(POLICY_LIMITS) private readonly limits: PolicyLimits,
-  ) {}
+    rateLimits: RateLimitRepository,
+  ) {
+    this.dryRuns = new RateLimiter(rateLimits, DRY_RUNS_PER_MINUTE);
+  }
+
+  private readonly dryRuns: RateLimiter;
 
   /** The issuance history, newest first. */
   issuances(filter: IssuanceFilter): Promise<IssuanceView[]> {
@@ -242,7 +253,16 @@ export class AdminPolicyService {
    * and `claims` are taken as given; the decision and every rule's outcome under the head (or
    * `version`). Never issues anything; the token is never stored.
    */
-  async evaluate(input: EvaluateInput): Promise<Record<string, unknown>> {
+  async evaluate(
+    input: EvaluateInput,
+    principal: AdminPrincipal,
+  ): Promise<Record<string, unknown>> {
+    // A pasted token makes the CA fetch its issuer's keys: dry runs are bounded per principal.
+    const who = principal.tokenId ?? `${principal.issuer} ${principal.subject}`;
+    const wait = await this.dryRuns.take(`admin-evaluate ${who}`);
+    if (wait > 0) {
+      throw new CaError('RATE_LIMITED', `too many dry runs; retry in ${wait} s`, wait);
+    }
     const state = await this.stateFor(input.version);
     const keyAlgorithm = optionalString(input.keyAlgorithm, 'keyAlgorithm') ?? 'ecdsa-p256';
     let request: { issuer: string; subject: string; claims: Record<string, unknown> };
