@@ -41,7 +41,7 @@ describe(parseCaFileSettings.name, () => {
       admin: {
         oidc: undefined,
         roleBindings: [],
-        session: { idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 43_200 },
+        session: { idleTimeoutSeconds: 1800, absoluteTimeoutSeconds: 43_200, signInsPerMinute: 30 },
         tokens: { maxLifetimeSeconds: 7_776_000 },
       },
     });
