@@ -16,16 +16,17 @@ import {
   PolicyLog,
   type PolicyLimits,
   PolicyService,
+  type PolicySource,
   type PolicyState,
   PolicyVersionsRepository,
   type PolicyVersionRow,
   ruleJson,
   type RuleSpec,
-  type RuleOutcome,
   type StoredRule,
 } from '../../policy';
 import type { AdminPrincipal } from '../auth/principal';
 import { AdminAuditLog } from '../audit/admin-audit';
+import { describeOutcome, type EvaluateAnswer } from './dry-run-answer';
 import {
   IssuanceHistoryRepository,
   type IssuanceFilter,
@@ -79,6 +80,16 @@ export class AdminPolicyService {
     return `"v${version}"`;
   }
 
+  /** Who owns the policy: the database (the API changes it) or SIGNET_CONFIG (read-only). */
+  source(): PolicySource {
+    return this.policy.source;
+  }
+
+  /** Stored versions, newest first (`before`: only versions below it). */
+  versionRows(limit: number, before?: number): Promise<PolicyVersionRow[]> {
+    return this.versions.list(limit, before);
+  }
+
   policyKeyPem(): string {
     return this.log.publicKeyPem();
   }
@@ -99,7 +110,7 @@ export class AdminPolicyService {
   }
 
   async listVersions(limit: number, before?: number): Promise<Array<Record<string, unknown>>> {
-    const rows = await this.versions.list(limit, before);
+    const rows = await this.versionRows(limit, before);
     return rows.map((row) => ({
       version: row.version,
       digest: row.digest,
@@ -140,6 +151,11 @@ export class AdminPolicyService {
     if (issuer === undefined)
       throw new PolicyError('NOT_FOUND', `no issuer ${JSON.stringify(key)}`);
     return issuer;
+  }
+
+  /** Validates a rule as {@link createRule} would, changing nothing (the console's form check). */
+  checkRule(raw: unknown): void {
+    this.parseRule(raw);
   }
 
   createRule(request: ChangeRequest, raw: unknown): Promise<PolicyState> {
@@ -242,7 +258,7 @@ export class AdminPolicyService {
    * and `claims` are taken as given; the decision and every rule's outcome under the head (or
    * `version`). Never issues anything; the token is never stored.
    */
-  async evaluate(input: EvaluateInput): Promise<Record<string, unknown>> {
+  async evaluate(input: EvaluateInput): Promise<EvaluateAnswer> {
     const state = await this.stateFor(input.version);
     const keyAlgorithm = optionalString(input.keyAlgorithm, 'keyAlgorithm') ?? 'ecdsa-p256';
     let request: { issuer: string; subject: string; claims: Record<string, unknown> };
@@ -270,6 +286,7 @@ export class AdminPolicyService {
           reason: 'TOKEN_INVALID',
           message: `identity token rejected: ${err.message}`,
           policyVersion: state.version,
+          missingClaims: [],
           trace: [],
         };
       }
@@ -325,13 +342,14 @@ export class AdminPolicyService {
             },
           }
         : { reason: trace.decision.reason, message: trace.decision.message, rule: null }),
+      request: { issuer: request.issuer, subject: request.subject, keyAlgorithm },
       policyVersion: state.version,
       policyDigest: state.digest,
       missingClaims,
       trace: trace.rules.map(({ rule, ...outcome }) => ({
         rule: rule.name,
         position: rule.position,
-        ...describeOutcome(outcome),
+        ...describeOutcome(outcome, { ...request, keyAlgorithm }),
       })),
     };
   }
@@ -471,40 +489,4 @@ function logView(row: PolicyVersionRow): Record<string, unknown> | null {
         logIndex: Number(row.log.logIndex),
         integratedTime: Number(row.log.integratedTime),
       };
-}
-
-/** A rule's outcome in the dry run's words: which matcher failed, which claim was missing. */
-function describeOutcome(outcome: RuleOutcome): Record<string, unknown> {
-  switch (outcome.outcome) {
-    case 'allowed':
-      return { outcome: 'allowed', message: 'allows the request' };
-    case 'issuer':
-      return {
-        outcome: 'issuer',
-        message: `issuer does not match ${JSON.stringify(outcome.pattern)}`,
-      };
-    case 'subject':
-      return {
-        outcome: 'subject',
-        message: `identity does not match ${JSON.stringify(outcome.pattern)}`,
-      };
-    case 'claim':
-      return {
-        outcome: 'claim',
-        claim: outcome.claim,
-        problem: outcome.problem,
-        message:
-          outcome.problem === 'missing'
-            ? `the token has no claim ${JSON.stringify(outcome.claim)}`
-            : `claim ${JSON.stringify(outcome.claim)} does not match ${JSON.stringify(outcome.condition)}`,
-      };
-    case 'key-algorithm':
-      return {
-        outcome: 'key-algorithm',
-        allowed: outcome.allowed,
-        message: `key algorithm not in ${outcome.allowed.join(', ')}`,
-      };
-    case 'not-reached':
-      return { outcome: 'not-reached', message: 'not evaluated: an earlier rule decided' };
-  }
 }
