@@ -37,6 +37,12 @@ import {
   RulesRepository,
 } from './policy';
 import { AdminAuthModule } from './admin/auth/admin-auth.module';
+import { ConsoleModule } from './admin/console/console.module';
+import { DryRunPageController } from './admin/console/dry-run-page.controller';
+import { HistoryPagesController } from './admin/console/history-pages.controller';
+import { RulesPagesController } from './admin/console/rules-pages.controller';
+import { SignInPageController } from './admin/console/sign-in-page.controller';
+import { TokensPageController } from './admin/console/tokens-page.controller';
 import { AdminPolicyController } from './admin/policy-api/admin-policy.controller';
 import { AdminPolicyService } from './admin/policy-api/admin-policy.service';
 import { IssuanceHistoryRepository } from './admin/policy-api/issuances.repository';
@@ -56,6 +62,7 @@ export class CaModule {
       imports: [
         PlatformModule.forRoot({ appName: 'ca', config, entities: caEntities, migrations }),
         AdminAuthModule.forRoot(settings.admin),
+        ConsoleModule.forRoot(CA_BODY_LIMIT),
       ],
       controllers: [
         IssuanceController,
@@ -63,6 +70,12 @@ export class CaModule {
         TufController,
         TimestampController,
         AdminPolicyController,
+        // The console at /admin: pages over the same services as the JSON API.
+        RulesPagesController,
+        DryRunPageController,
+        HistoryPagesController,
+        TokensPageController,
+        SignInPageController,
       ],
       providers: [
         { provide: CA_FILE_SETTINGS, useValue: settings },
