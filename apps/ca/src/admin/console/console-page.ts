@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { saveSession } from '../auth/admin-session';
 import type { AdminPrincipal } from '../auth/principal';
 import type { Flash, PageContext } from './view-models';
 
@@ -28,9 +29,19 @@ export function pageContext(principal: AdminPrincipal, req: Request): PageContex
  * Post/Redirect/Get: 303 to `path` (a GET, so reloading the next page repeats nothing), with
  * `flash` shown there once.
  */
-export function redirectWithFlash(req: Request, res: Response, path: string, flash: Flash): void {
+export async function redirectWithFlash(
+  req: Request,
+  res: Response,
+  path: string,
+  flash: Flash,
+): Promise<void> {
   const session = req.session as Request['session'] | undefined;
-  if (session !== undefined) session.consoleFlash = flash;
+  if (session !== undefined) {
+    session.consoleFlash = flash;
+    // Saved before the redirect is sent: express-session would save while the headers (and so
+    // the Location) are already on their way, and the browser's GET could load the session first.
+    await saveSession(req);
+  }
   res.redirect(303, path);
 }
 

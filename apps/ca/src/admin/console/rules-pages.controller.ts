@@ -131,13 +131,13 @@ export class RulesPagesController {
         changeRequest(req, principal, body, reason === '' ? undefined : reason),
         name,
       );
-      redirectWithFlash(req, res, CONSOLE_PATHS.rules, {
+      await redirectWithFlash(req, res, CONSOLE_PATHS.rules, {
         kind: 'success',
         message: `Rule ${name} deleted (policy version ${state.version}).`,
       });
     } catch (err) {
       const status = refusal(err);
-      if (status === 404) return this.gone(req, res, (err as Error).message);
+      if (status === 404) return await this.gone(req, res, (err as Error).message);
       const head = this.admin.head();
       const message = (err as Error).message.replace(/^reason: /, 'Reason for deleting: ');
       const values = ruleFormFromRule(this.admin.rule(name));
@@ -174,10 +174,11 @@ export class RulesPagesController {
     }
     try {
       const message = await make(changeRequest(req, principal, body, values.reason), rule);
-      redirectWithFlash(req, res, CONSOLE_PATHS.rules, { kind: 'success', message });
+      await redirectWithFlash(req, res, CONSOLE_PATHS.rules, { kind: 'success', message });
     } catch (err) {
       const status = refusal(err);
-      if (status === 404 && mode === 'edit') return this.gone(req, res, (err as Error).message);
+      if (status === 404 && mode === 'edit')
+        return await this.gone(req, res, (err as Error).message);
       again(formErrors((err as Error).message, RULE_MESSAGE_FIELDS), status);
     }
   }
@@ -211,8 +212,8 @@ export class RulesPagesController {
   }
 
   /** The rule is no longer there (deleted meanwhile): back to the list, saying so. */
-  private gone(req: Request, res: Response, message: string): void {
-    redirectWithFlash(req, res, CONSOLE_PATHS.rules, { kind: 'error', message });
+  private async gone(req: Request, res: Response, message: string): Promise<void> {
+    await redirectWithFlash(req, res, CONSOLE_PATHS.rules, { kind: 'error', message });
   }
 }
 

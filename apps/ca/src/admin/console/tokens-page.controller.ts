@@ -68,13 +68,16 @@ export class TokensPageController {
   ): Promise<void> {
     try {
       await this.tokens.revoke(principal, id, req);
-      redirectWithFlash(req, res, CONSOLE_PATHS.tokens, {
+      await redirectWithFlash(req, res, CONSOLE_PATHS.tokens, {
         kind: 'success',
         message: `Token ${id} revoked: it is refused from now on.`,
       });
     } catch (err) {
       if (!(err instanceof AdminError)) throw err;
-      redirectWithFlash(req, res, CONSOLE_PATHS.tokens, { kind: 'error', message: err.message });
+      await redirectWithFlash(req, res, CONSOLE_PATHS.tokens, {
+        kind: 'error',
+        message: err.message,
+      });
     }
   }
 
