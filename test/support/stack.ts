@@ -31,6 +31,8 @@ export interface Stack {
 export interface StackOptions {
   /** More SIGNET_CONFIG sections (`policy`, `admin`). */
   config?: Record<string, unknown>;
+  /** The CA's port, when the test must know its URL first (an IdP's redirect URI). */
+  caPort?: number;
 }
 
 export async function startStack(
@@ -40,7 +42,7 @@ export async function startStack(
   options: StackOptions = {},
 ): Promise<Stack> {
   const db = await createTestDatabase();
-  const [caPort, logPort] = [await freePort(), await freePort()];
+  const [caPort, logPort] = [options.caPort ?? (await freePort()), await freePort()];
   const caUrl = `http://127.0.0.1:${caPort}`;
   const logUrl = `http://127.0.0.1:${logPort}`;
   const logV2Url = `http://localhost:${logPort}`;

@@ -37,6 +37,12 @@ import {
   RulesRepository,
 } from './policy';
 import { AdminAuthModule } from './admin/auth/admin-auth.module';
+import { ConsoleModule } from './admin/console/console.module';
+import { DryRunPageController } from './admin/console/dry-run-page.controller';
+import { HistoryPagesController } from './admin/console/history-pages.controller';
+import { RulesPagesController } from './admin/console/rules-pages.controller';
+import { SignInPageController } from './admin/console/sign-in-page.controller';
+import { TokensPageController } from './admin/console/tokens-page.controller';
 import { AdminPolicyController } from './admin/policy-api/admin-policy.controller';
 import { CaCertificatesController } from './admin/authority-api/ca-certificates.controller';
 import { CaCertificatesService } from './admin/authority-api/ca-certificates.service';
@@ -58,6 +64,7 @@ export class CaModule {
       imports: [
         PlatformModule.forRoot({ appName: 'ca', config, entities: caEntities, migrations }),
         AdminAuthModule.forRoot(settings.admin),
+        ConsoleModule.forRoot(CA_BODY_LIMIT),
       ],
       controllers: [
         IssuanceController,
@@ -66,6 +73,12 @@ export class CaModule {
         TimestampController,
         AdminPolicyController,
         CaCertificatesController,
+        // The console at /admin: pages over the same services as the JSON API.
+        RulesPagesController,
+        DryRunPageController,
+        HistoryPagesController,
+        TokensPageController,
+        SignInPageController,
       ],
       providers: [
         { provide: CA_FILE_SETTINGS, useValue: settings },

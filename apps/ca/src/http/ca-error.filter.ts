@@ -85,6 +85,11 @@ function answer(err: unknown): ErrorAnswer | undefined {
   return undefined;
 }
 
+/** The HTTP status the CA answers `err` with (undefined: not a domain error, so a 500). */
+export function caErrorStatus(err: unknown): number | undefined {
+  return answer(err)?.status;
+}
+
 /** Fulcio's error shape: `{"code": <gRPC code>, "message": "..."}` with the HTTP status. */
 export function caErrorFilter(bodyLimitBytes: number): DomainErrorFilter {
   return new DomainErrorFilter({

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AdminUser, RequireRole } from './admin.guard';
 import { AdminOidcGuard } from './admin-oidc.guard';
@@ -25,16 +25,23 @@ export class AdminAuthController {
     res.redirect(302, '/admin');
   }
 
-  /** Ends the session (CSRF-checked): its row is deleted and the cookie cleared. */
+  /**
+   * Ends the session (CSRF-checked): its row is deleted and the cookie cleared. 204, or for the
+   * console's sign-out form (a urlencoded POST) 303 to the sign-in page.
+   */
   @Post('admin/logout')
   @RequireRole('viewer')
-  @HttpCode(204)
   async logout(
     @AdminUser() principal: AdminPrincipal,
     @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Res() res: Response,
   ): Promise<void> {
     await this.sessions.signOut(principal, req, res);
+    if (req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded') {
+      res.redirect(303, '/admin/sign-in?signedOut=1');
+    } else {
+      res.status(204).end();
+    }
   }
 
   @Get('api/admin/v1/me')

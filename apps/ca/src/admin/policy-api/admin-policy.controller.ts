@@ -17,6 +17,7 @@ import { PolicyError, type PolicyState } from '../../policy';
 import { AdminUser, RequireRole } from '../auth/admin.guard';
 import type { AdminPrincipal } from '../auth/principal';
 import { AdminPolicyService, type ChangeRequest, type EvaluateInput } from './admin-policy.service';
+import type { EvaluateAnswer } from './dry-run-answer';
 import { decodeCursor } from './issuances.cursor';
 
 const MAX_PAGE = 200;
@@ -210,7 +211,7 @@ export class AdminPolicyController {
   evaluate(
     @Body() body: EvaluateInput | undefined,
     @AdminUser() principal: AdminPrincipal,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<EvaluateAnswer> {
     if (typeof body !== 'object' || body === null) {
       throw new PolicyError(
         'INVALID_POLICY',

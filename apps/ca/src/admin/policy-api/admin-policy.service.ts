@@ -16,12 +16,12 @@ import {
   PolicyLog,
   type PolicyLimits,
   PolicyService,
+  type PolicySource,
   type PolicyState,
   PolicyVersionsRepository,
   type PolicyVersionRow,
   ruleJson,
   type RuleSpec,
-  type RuleOutcome,
   type StoredRule,
 } from '../../policy';
 import { CaError } from '../../errors';
@@ -29,6 +29,7 @@ import { RateLimitRepository } from '../../issuance/rate-limit.repository';
 import { RateLimiter } from '../../issuance/rate-limiter';
 import type { AdminPrincipal } from '../auth/principal';
 import { AdminAuditLog } from '../audit/admin-audit';
+import { describeOutcome, type EvaluateAnswer } from './dry-run-answer';
 import {
   IssuanceHistoryRepository,
   type IssuanceFilter,
@@ -90,6 +91,16 @@ export class AdminPolicyService {
     return `"v${version}"`;
   }
 
+  /** Who owns the policy: the database (the API changes it) or SIGNET_CONFIG (read-only). */
+  source(): PolicySource {
+    return this.policy.source;
+  }
+
+  /** Stored versions, newest first (`before`: only versions below it). */
+  versionRows(limit: number, before?: number): Promise<PolicyVersionRow[]> {
+    return this.versions.list(limit, before);
+  }
+
   policyKeyPem(): string {
     return this.log.publicKeyPem();
   }
@@ -110,7 +121,7 @@ export class AdminPolicyService {
   }
 
   async listVersions(limit: number, before?: number): Promise<Array<Record<string, unknown>>> {
-    const rows = await this.versions.list(limit, before);
+    const rows = await this.versionRows(limit, before);
     return rows.map((row) => ({
       version: row.version,
       digest: row.digest,
@@ -151,6 +162,11 @@ export class AdminPolicyService {
     if (issuer === undefined)
       throw new PolicyError('NOT_FOUND', `no issuer ${JSON.stringify(key)}`);
     return issuer;
+  }
+
+  /** Validates a rule as {@link createRule} would, changing nothing (the console's form check). */
+  checkRule(raw: unknown): void {
+    this.parseRule(raw);
   }
 
   createRule(request: ChangeRequest, raw: unknown): Promise<PolicyState> {
@@ -253,10 +269,7 @@ export class AdminPolicyService {
    * and `claims` are taken as given; the decision and every rule's outcome under the head (or
    * `version`). Never issues anything; the token is never stored.
    */
-  async evaluate(
-    input: EvaluateInput,
-    principal: AdminPrincipal,
-  ): Promise<Record<string, unknown>> {
+  async evaluate(input: EvaluateInput, principal: AdminPrincipal): Promise<EvaluateAnswer> {
     // A pasted token makes the CA fetch its issuer's keys: dry runs are bounded per principal.
     const who = principal.tokenId ?? `${principal.issuer} ${principal.subject}`;
     const wait = await this.dryRuns.take(`admin-evaluate ${who}`);
@@ -293,6 +306,7 @@ export class AdminPolicyService {
           reason: 'TOKEN_INVALID',
           message: `identity token rejected: ${err.message}`,
           policyVersion: state.version,
+          missingClaims: [],
           trace: [],
         };
       }
@@ -349,13 +363,14 @@ export class AdminPolicyService {
             },
           }
         : { reason: trace.decision.reason, message: trace.decision.message, rule: null }),
+      request: { issuer: request.issuer, subject: request.subject, keyAlgorithm },
       policyVersion: state.version,
       policyDigest: state.digest,
       missingClaims,
       trace: trace.rules.map(({ rule, ...outcome }) => ({
         rule: rule.name,
         position: rule.position,
-        ...describeOutcome(outcome),
+        ...describeOutcome(outcome, { ...request, keyAlgorithm }),
       })),
     };
   }
@@ -495,40 +510,4 @@ function logView(row: PolicyVersionRow): Record<string, unknown> | null {
         logIndex: Number(row.log.logIndex),
         integratedTime: Number(row.log.integratedTime),
       };
-}
-
-/** A rule's outcome in the dry run's words: which matcher failed, which claim was missing. */
-function describeOutcome(outcome: RuleOutcome): Record<string, unknown> {
-  switch (outcome.outcome) {
-    case 'allowed':
-      return { outcome: 'allowed', message: 'allows the request' };
-    case 'issuer':
-      return {
-        outcome: 'issuer',
-        message: `issuer does not match ${JSON.stringify(outcome.pattern)}`,
-      };
-    case 'subject':
-      return {
-        outcome: 'subject',
-        message: `identity does not match ${JSON.stringify(outcome.pattern)}`,
-      };
-    case 'claim':
-      return {
-        outcome: 'claim',
-        claim: outcome.claim,
-        problem: outcome.problem,
-        message:
-          outcome.problem === 'missing'
-            ? `the token has no claim ${JSON.stringify(outcome.claim)}`
-            : `claim ${JSON.stringify(outcome.claim)} does not match ${JSON.stringify(outcome.condition)}`,
-      };
-    case 'key-algorithm':
-      return {
-        outcome: 'key-algorithm',
-        allowed: outcome.allowed,
-        message: `key algorithm not in ${outcome.allowed.join(', ')}`,
-      };
-    case 'not-reached':
-      return { outcome: 'not-reached', message: 'not evaluated: an earlier rule decided' };
-  }
 }
