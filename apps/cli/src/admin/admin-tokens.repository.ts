@@ -1,4 +1,5 @@
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { openInstanceDatabase } from '../cli/instance-database.repository';
 import {
   type AdminAuditRow,
   appendAdminAuditEvent,
@@ -12,15 +13,7 @@ export class AdminTokensRepository {
 
   /** Connects to `url` (the instance's database). */
   static async open(url: string): Promise<AdminTokensRepository> {
-    const dataSource = await new DataSource({
-      type: 'postgres',
-      url,
-      applicationName: 'signet-cli',
-      entities: [],
-      synchronize: false,
-      migrationsRun: false,
-    }).initialize();
-    return new AdminTokensRepository(dataSource);
+    return new AdminTokensRepository(await openInstanceDatabase(url));
   }
 
   /** Inserts the token and its `token.create` audit row in one transaction. */

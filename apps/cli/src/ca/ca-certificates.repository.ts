@@ -1,4 +1,5 @@
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { openInstanceDatabase } from '../cli/instance-database.repository';
 import { distrustCaCertificate, listCaCertificates, type ListedCaCertificate } from '@app/schema';
 
 /** The instance's `ca_certificate` and `ca_certificate_distrust`, as an administrator edits them. */
@@ -7,15 +8,7 @@ export class CaCertificatesRepository {
 
   /** Connects to `url` (the schema owner's, to distrust). */
   static async open(url: string): Promise<CaCertificatesRepository> {
-    const dataSource = await new DataSource({
-      type: 'postgres',
-      url,
-      applicationName: 'signet-cli',
-      entities: [],
-      synchronize: false,
-      migrationsRun: false,
-    }).initialize();
-    return new CaCertificatesRepository(dataSource);
+    return new CaCertificatesRepository(await openInstanceDatabase(url));
   }
 
   list(): Promise<ListedCaCertificate[]> {
