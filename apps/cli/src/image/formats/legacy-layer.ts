@@ -138,7 +138,8 @@ function setEntry(bundle: Bundle, kind: string): TransparencyLogEntry {
 
 /**
  * The PEM the log entry records as the signer: hashedrekord `spec.signature.publicKey.content`,
- * dsse `spec.signatures[0].verifier` (both base64 of PEM).
+ * dsse `spec.signatures[0].verifier`, intoto `spec.content.envelope.signatures[0].publicKey`
+ * (each base64 of PEM).
  */
 export function loggedCertificatePem(entry: TransparencyLogEntry): string {
   const body = JSON.parse(entry.canonicalizedBody.toString('utf8')) as {
@@ -146,12 +147,16 @@ export function loggedCertificatePem(entry: TransparencyLogEntry): string {
     spec?: {
       signature?: { publicKey?: { content?: unknown } };
       signatures?: { verifier?: unknown }[];
+      content?: { envelope?: { signatures?: { publicKey?: unknown }[] } };
     };
   };
+  // intoto 0.0.2: how cosign v2 logged attestations.
   const value =
     body.kind === 'hashedrekord'
       ? body.spec?.signature?.publicKey?.content
-      : body.spec?.signatures?.[0]?.verifier;
+      : body.kind === 'intoto'
+        ? body.spec?.content?.envelope?.signatures?.[0]?.publicKey
+        : body.spec?.signatures?.[0]?.verifier;
   if (typeof value !== 'string') throw new Error('the log entry records no public key');
   return Buffer.from(value, 'base64').toString('utf8');
 }
