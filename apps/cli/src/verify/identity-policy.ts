@@ -97,10 +97,10 @@ function oidValue(signer: Signer, oid: string): string | undefined {
 }
 
 /**
- * Checks the verified `signer` against `policy`. Throws a failed verification (exit 1, code
- * `IDENTITY_MISMATCH`) naming the flag, what it required and what the certificate holds.
+ * Why the verified `signer` does not satisfy `policy` — the flag, what it required and what the
+ * certificate holds — or undefined when it does.
  */
-export function checkIdentity(signer: Signer, policy: IdentityPolicy): void {
+export function identityMismatch(signer: Signer, policy: IdentityPolicy): string | undefined {
   const fields: [FieldRule, string | undefined][] = [
     [policy.subject, signer.identity?.subjectAlternativeName],
     [policy.issuer, signer.identity?.extensions?.issuer],
@@ -112,10 +112,17 @@ export function checkIdentity(signer: Signer, policy: IdentityPolicy): void {
   for (const [rule, actual] of fields) {
     if (actual === undefined || !rule.matches(actual)) {
       const found = actual === undefined ? 'none' : JSON.stringify(actual);
-      throw verificationFailed(
-        `--${rule.flag}: the certificate does not match ${rule.expected} (it has ${found})`,
-        'IDENTITY_MISMATCH',
-      );
+      return `--${rule.flag}: the certificate does not match ${rule.expected} (it has ${found})`;
     }
   }
+  return undefined;
+}
+
+/**
+ * Checks the verified `signer` against `policy`. Throws a failed verification (exit 1, code
+ * `IDENTITY_MISMATCH`) naming the flag, what it required and what the certificate holds.
+ */
+export function checkIdentity(signer: Signer, policy: IdentityPolicy): void {
+  const mismatch = identityMismatch(signer, policy);
+  if (mismatch !== undefined) throw verificationFailed(mismatch, 'IDENTITY_MISMATCH');
 }
