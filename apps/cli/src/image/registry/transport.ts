@@ -134,13 +134,12 @@ export class Transport {
       };
       const fail = (err: NodeJS.ErrnoException) =>
         done(() =>
-          reject(
-            failure ?? (err instanceof CliError ? err : unreachable(err.code ?? err.message, err)),
-          ),
+          reject(failure ?? (err instanceof CliError ? err : unreachable(reason(err, url), err))),
         );
       request.on('error', fail);
       request.on('response', (res) => {
-        const declared = Number(res.headers['content-length'] ?? 0);
+        // A HEAD answer declares the length of the body a GET would get.
+        const declared = req.method === 'HEAD' ? 0 : Number(res.headers['content-length'] ?? 0);
         const tooLarge = () =>
           new CliError(
             ExitCode.error,
@@ -179,4 +178,13 @@ export class Transport {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** Why a connection failed; a TLS handshake with a plain-http server says how to allow that. */
+function reason(err: NodeJS.ErrnoException, url: URL): string {
+  const why = err.code ?? err.message;
+  return url.protocol === 'https:' &&
+    /wrong version number|EPROTO/i.test(`${err.code} ${err.message}`)
+    ? `${why}: it does not speak TLS; if it really has none, allow plain http with --allow-http ${url.host}`
+    : why;
 }
