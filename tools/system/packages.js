@@ -17,6 +17,16 @@ const PACKAGES = [
   },
   // Debian's own build (playwright-core is pinned to its major version): never a downloaded one.
   { name: 'chromium', files: ['/usr/bin/chromium'], neededBy: 'the admin console browser tests' },
+  // The container image tests: a real OCI registry (the CNCF distribution registry 2.8, which has
+  // no referrers API), skopeo to push fixture images and read back what Signet writes, and
+  // htpasswd -B for the bcrypt password file of the registry behind Basic auth.
+  {
+    name: 'docker-registry',
+    files: ['/usr/bin/docker-registry'],
+    neededBy: 'the container image tests',
+  },
+  { name: 'skopeo', files: ['/usr/bin/skopeo'], neededBy: 'the container image tests' },
+  { name: 'apache2-utils', files: ['/usr/bin/htpasswd'], neededBy: 'the container image tests' },
 ];
 
 function missing() {
@@ -24,9 +34,8 @@ function missing() {
 }
 
 function neededBy(names) {
-  return PACKAGES.filter((p) => names.includes(p.name))
-    .map((p) => p.neededBy)
-    .join(' and ');
+  const needs = PACKAGES.filter((p) => names.includes(p.name)).map((p) => p.neededBy);
+  return [...new Set(needs)].join(' and ');
 }
 
 function canRun(cmd, args) {
