@@ -8,6 +8,7 @@ const commands = [
   ['attest'],
   ['verify'],
   ['trust-root'],
+  ['trust-root', 'export'],
   ['log'],
   ['log', 'info'],
   ['log', 'get'],

@@ -28,6 +28,8 @@ Usage:
   signet verify FILE|sha256:HEX --bundle B --key KEY.pem [--trusted-root T]
                                                        verify a bundle signed with a managed key
   signet trust-root [--out FILE] [--replace]           fetch the instance's trusted root
+  signet trust-root export --format policy-controller|kyverno|containers-policy (--certificate-identity X ...)
+                                                       trust this instance in an admission gate
   signet log info|get|search|proof                     read and check the transparency log
   signet ca init --out DIR                             create a CA root and intermediate
   signet ca list | distrust SHA256 --reason R          the CA certificates the log trusts (server)

@@ -3,12 +3,15 @@
 import type { CliContext } from '../cli/context';
 import { writeOutput } from '../cli/files';
 import { commonOptions, instanceOptions, parseCommand, resolveInstance } from '../cli/options';
+import { trustRootExport } from './trust-root-export.command';
 import { fetchTrustedRoot, tufTrustedRoot, trustedRootCachePath } from './trusted-root';
 
 export const trustRootHelp = `signet trust-root: fetch the instance's trusted root
 
 Usage:
   signet trust-root [--out FILE] [--replace] [--ca-url URL] [--insecure-http]
+  signet trust-root export --format policy-controller|kyverno|containers-policy ...
+                                   (see signet trust-root export --help)
 
 Fetches the Sigstore TrustedRoot JSON from the CA (GET /api/v1/trustedRoot): the CA chains,
 the transparency log key and the CT log key. Prints it on stdout, or writes it to FILE, and
@@ -23,6 +26,9 @@ Plain http is refused for hosts that are not loopback unless --insecure-http.
 Exit codes: 0 written; 1 the root differs from the cached one; 2 error; 4 CA unreachable;
 64 bad usage.
 
+\`signet trust-root export\` writes the same trust for admission gates (policy-controller,
+Kyverno, containers/image).
+
 Examples:
   signet trust-root --out trusted_root.json
   SIGNET_CA_URL=https://ca.example.com signet trust-root > trusted_root.json
@@ -30,6 +36,7 @@ Examples:
 
 /** `signet trust-root`; returns the exit code. */
 export async function trustRoot(argv: string[], ctx: CliContext): Promise<number> {
+  if (argv[0] === 'export') return trustRootExport(argv.slice(1), ctx);
   const { values, help } = parseCommand(argv, {
     ...commonOptions,
     ...instanceOptions,
