@@ -32,7 +32,7 @@ export function containersPolicyExport(
     );
   }
   const leftOut = [...trust.leftOut];
-  const tlogs = setKeys(trust, VERIFIER, leftOut);
+  const tlogs = setKeys(trust, VERIFIER, leftOut, request.logUrl);
   const { scope, exact } = containersScope(request.imagePattern);
   const rekor =
     tlogs.length === 1

@@ -15,7 +15,7 @@ const VERIFIER = 'Kyverno';
  */
 export function kyvernoExport(trust: ExportableTrust, request: ExportRequest): ExportOutput {
   const leftOut = [...trust.leftOut];
-  const tlogs = setKeys(trust, VERIFIER, leftOut);
+  const tlogs = setKeys(trust, VERIFIER, leftOut, request.logUrl);
   const ctlogs = sctKeys(trust, VERIFIER, leftOut);
   const roots = trust.authorities.map((a) => a.chainPem).join('');
   const entries = tlogs.flatMap((tlog) =>

@@ -103,6 +103,23 @@ describe(setKeys.name, () => {
     ]);
   });
 
+  it("keeps only the keys at the instance's log URL when it is listed: Rekor v2 shards write no SETs", async () => {
+    const v1 = p256();
+    const { root } = await fixtureRoot({
+      tlogs: [{ key: v1 }, { key: p256(), baseUrl: 'https://shard.example.com' }],
+    });
+    const trust = exportableTrust(root);
+    const leftOut: string[] = [];
+    expect(setKeys(trust, 'Kyverno', leftOut, 'https://log.example.com')).toEqual([
+      { baseUrl: 'https://log.example.com', publicKeyPem: pemOf(v1), type: 'ECDSA P-256' },
+    ]);
+    expect(leftOut).toEqual([
+      'ECDSA P-256 key of https://shard.example.com: legacy signatures get their SETs from https://log.example.com',
+    ]);
+    // A log URL the root does not list (a local default) filters nothing.
+    expect(setKeys(trust, 'Kyverno', [], 'http://127.0.0.1:3000')).toHaveLength(2);
+  });
+
   it.each([
     ['Ed25519', ed25519],
     ['ECDSA P-384', p384],

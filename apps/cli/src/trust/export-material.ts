@@ -193,16 +193,28 @@ function usableKeys(
  * The transparency-log keys a verifier of legacy `.sig` signatures can check SETs with: ECDSA
  * P-256 only. cosign (`VerifySET`, which refuses any other Rekor key type) and containers/image
  * (`rekorPublicKeys []*ecdsa.PublicKey`) verify the SET as ECDSA over SHA-256, while Signet signs
- * SETs with a P-384 key over SHA-384. Throws exit 2 when there is none.
+ * SETs with a P-384 key over SHA-384. When some of them are at `logUrl` (the instance's Rekor v1
+ * API, where legacy signatures get their SETs), only those: a Rekor v2 shard writes no SETs.
+ * Throws exit 2 when there is none.
  */
-export function setKeys(trust: ExportableTrust, verifier: string, leftOut: string[]) {
-  return usableKeys(
+export function setKeys(
+  trust: ExportableTrust,
+  verifier: string,
+  leftOut: string[],
+  logUrl?: string,
+): ExportedLogKey[] {
+  const keys = usableKeys(
     trust.tlogs,
     (t) => t === 'ECDSA P-256',
     verifier,
     'checks the signed entry timestamps of legacy image signatures with ECDSA P-256 keys only (LOG_KEY)',
     leftOut,
   );
+  if (!keys.some((k) => k.baseUrl === logUrl)) return keys;
+  for (const k of keys.filter((k) => k.baseUrl !== logUrl)) {
+    leftOut.push(`${k.type} key of ${k.baseUrl}: legacy signatures get their SETs from ${logUrl}`);
+  }
+  return keys.filter((k) => k.baseUrl === logUrl);
 }
 
 /**

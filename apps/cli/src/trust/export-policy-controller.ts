@@ -18,7 +18,7 @@ export function policyControllerExport(
   request: ExportRequest,
 ): ExportOutput {
   const leftOut = [...trust.leftOut];
-  const tlogs = setKeys(trust, VERIFIER, leftOut);
+  const tlogs = setKeys(trust, VERIFIER, leftOut, request.logUrl);
   const ctlogs = sctKeys(trust, VERIFIER, leftOut);
   // The webhook builds its Rekor client from the last tlog listed: the first one's URL (the
   // Rekor v1 API, which Signet's trusted root lists first) goes last.

@@ -19,6 +19,8 @@ export interface ExportRequest {
   issuer: ValueMatch;
   /** policy-controller glob: `*` within one path segment, `**` across segments. */
   imagePattern: string;
+  /** The instance's Rekor v1 URL (--log-url), to tell its keys from Rekor v2 shards'. */
+  logUrl?: string;
 }
 
 /** The options of `signet trust-root export` besides the instance and trust options. */

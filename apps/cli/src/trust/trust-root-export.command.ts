@@ -43,7 +43,9 @@ GLOB (default **, every image) is a policy-controller glob over full references:
 path segment, ** across them, e.g. registry.example.com/team/**. Kyverno gets it with * for
 both; containers/image gets the repository prefix before the first wildcard. NAME (default
 signet) names the Kubernetes objects. A regexp must match the whole value (it is written as
-^(?:RE)$) and be valid RE2, as the verifiers are Go programs.
+^(?:RE)$) and be valid RE2, as the verifiers are Go programs. When the trusted root lists the
+instance's log URL (--log-url, SIGNET_LOG_URL), only the log keys there are exported: legacy
+signatures get their SETs from that Rekor v1 log, never from a Rekor v2 shard.
 
 Refused, naming why: a verifier that cannot check this instance's keys (SETs of legacy
 signatures are checked with ECDSA P-256 log keys only; SCTs with ECDSA or RSA CT log keys),
@@ -86,9 +88,9 @@ export async function trustRootExport(argv: string[], ctx: CliContext): Promise<
   if (request.format === 'containers-policy' && values.out === undefined) {
     throw usageError('--format containers-policy writes two files: give --out DIR');
   }
-  const { caUrl, tufRoot } = resolveInstance(values, ctx.env);
+  const { caUrl, logUrl, tufRoot } = resolveInstance(values, ctx.env);
   const trusted = await loadTrustedRoot(ctx, caUrl, values['trusted-root'], tufRoot);
-  const output = BUILDERS[request.format](exportableTrust(trusted.root), request);
+  const output = BUILDERS[request.format](exportableTrust(trusted.root), { ...request, logUrl });
   for (const note of output.notes) ctx.status(`note: ${note}`);
   const json = { format: request.format, trustedRoot: trusted.source };
   if (values.out === undefined) {
