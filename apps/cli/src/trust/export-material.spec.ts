@@ -110,11 +110,11 @@ describe(setKeys.name, () => {
     });
     const trust = exportableTrust(root);
     const leftOut: string[] = [];
-    expect(setKeys(trust, 'Kyverno', leftOut, 'https://log.example.com')).toEqual([
+    expect(setKeys(trust, 'Kyverno', leftOut, 'https://log.example.com/')).toEqual([
       { baseUrl: 'https://log.example.com', publicKeyPem: pemOf(v1), type: 'ECDSA P-256' },
     ]);
     expect(leftOut).toEqual([
-      'ECDSA P-256 key of https://shard.example.com: legacy signatures get their SETs from https://log.example.com',
+      'ECDSA P-256 key of https://shard.example.com: legacy signatures get their SETs from https://log.example.com/',
     ]);
     // A log URL the root does not list (a local default) filters nothing.
     expect(setKeys(trust, 'Kyverno', [], 'http://127.0.0.1:3000')).toHaveLength(2);

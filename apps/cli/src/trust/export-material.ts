@@ -210,11 +210,13 @@ export function setKeys(
     'checks the signed entry timestamps of legacy image signatures with ECDSA P-256 keys only (LOG_KEY)',
     leftOut,
   );
-  if (!keys.some((k) => k.baseUrl === logUrl)) return keys;
-  for (const k of keys.filter((k) => k.baseUrl !== logUrl)) {
+  const atLog = (k: ExportedLogKey) =>
+    logUrl !== undefined && k.baseUrl.replace(/\/+$/, '') === logUrl.replace(/\/+$/, '');
+  if (!keys.some(atLog)) return keys;
+  for (const k of keys.filter((k) => !atLog(k))) {
     leftOut.push(`${k.type} key of ${k.baseUrl}: legacy signatures get their SETs from ${logUrl}`);
   }
-  return keys.filter((k) => k.baseUrl === logUrl);
+  return keys.filter(atLog);
 }
 
 /**
