@@ -3,6 +3,7 @@
 import { RE2JS } from 're2js';
 import { stringify } from 'yaml';
 import { usageError } from '../cli/exit-codes';
+import { identityOptions } from '../verify/identity-policy';
 
 export const EXPORT_FORMATS = ['policy-controller', 'kyverno', 'containers-policy'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -29,10 +30,11 @@ export const exportOptions = {
   out: { type: 'string' },
   name: { type: 'string' },
   'image-pattern': { type: 'string' },
-  'certificate-identity': { type: 'string' },
-  'certificate-identity-regexp': { type: 'string' },
-  'certificate-oidc-issuer': { type: 'string' },
-  'certificate-oidc-issuer-regexp': { type: 'string' },
+  // The identity flags of `signet verify`, with the same meaning.
+  'certificate-identity': identityOptions['certificate-identity'],
+  'certificate-identity-regexp': identityOptions['certificate-identity-regexp'],
+  'certificate-oidc-issuer': identityOptions['certificate-oidc-issuer'],
+  'certificate-oidc-issuer-regexp': identityOptions['certificate-oidc-issuer-regexp'],
 } as const;
 
 type ExportValues = Partial<Record<keyof typeof exportOptions, string>>;
