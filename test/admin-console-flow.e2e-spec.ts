@@ -133,7 +133,7 @@ describe('admin console: sign in, change a rule, see the dry run follow (issue 1
   });
 
   it('creates a rule in the form: a pattern that does not compile is named beside its field', async () => {
-    await follow('New rule', '/admin/rules/new');
+    await follow('New rule', '/admin/new-rule');
     await page.getByLabel('Name', { exact: true }).focus();
     await page.keyboard.type('bob');
     await page.keyboard.press('Tab');

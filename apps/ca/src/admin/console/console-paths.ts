@@ -8,7 +8,8 @@ export const CONSOLE_PATHS = {
   logout: '/admin/logout',
   assets: '/admin/assets',
   rules: '/admin/rules',
-  newRule: '/admin/rules/new',
+  // Not under /admin/rules/: a rule may be named "new".
+  newRule: '/admin/new-rule',
   dryRun: '/admin/dry-run',
   issuers: '/admin/issuers',
   issuances: '/admin/issuances',

@@ -57,7 +57,7 @@ export class RulesPagesController {
     );
   }
 
-  @Get('rules/new')
+  @Get('new-rule')
   @RequireRole('editor')
   newRule(@AdminUser() principal: AdminPrincipal, @Req() req: Request, @Res() res: Response): void {
     this.form(res, principal, req, 'create', EMPTY_RULE_FORM, this.admin.head());
