@@ -362,4 +362,21 @@ describe('admin policy API: rules as data, versions, dry run (issue 17)', () => 
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     await run(tokens.viewer).expect(200);
   });
+
+  it('answers the console refusals as pages with the status and message of the API', async () => {
+    const page = (path: string, role: 'viewer' | 'editor' = 'viewer') =>
+      request(stack.caUrl).get(path).set(as(role)).set('accept', 'text/html');
+    const missing = await page('/admin/rules/nope', 'editor').expect(404);
+    expect(missing.headers['content-type']).toMatch(/^text\/html/);
+    expect(missing.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(missing.text).toContain('no rule named &quot;nope&quot;');
+    const forbidden = await page('/admin/new-rule').expect(403);
+    expect(forbidden.text).toMatch(/this action requires the editor role/);
+    // Without any credential, a page still sends the browser to the sign-in.
+    const anonymous = await request(stack.caUrl)
+      .get('/admin/rules')
+      .set('accept', 'text/html')
+      .expect(302);
+    expect(anonymous.headers.location).toBe('/admin/login');
+  });
 });

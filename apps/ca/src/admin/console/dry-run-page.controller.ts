@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ConsoleErrorFilter } from './console-error.filter';
 import type { Request, Response } from 'express';
 import { KEY_ALGORITHMS, PolicyError } from '../../policy';
 import { caErrorStatus } from '../../http/ca-error.filter';
@@ -22,6 +23,7 @@ import type { DryRunFormValues, DryRunView } from './view-models';
  * (`AdminPolicyService.evaluate`, the engine the CA issues with), for viewers. Nothing is issued
  * and the token is not stored.
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller('admin/dry-run')
 @RequireRole('viewer')
 export class DryRunPageController {

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ConsoleErrorFilter } from './console-error.filter';
 import type { Request, Response } from 'express';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import { AdminAuditLog } from '../audit/admin-audit';
@@ -18,6 +19,7 @@ import { renderPolicyVersionsPage } from './pages/policy-versions.page';
  * with their transparency-log entries, and the admin audit trail. Histories are newest first,
  * filtered by a GET form and paged by keyset cursors, like the JSON API.
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller('admin')
 @RequireRole('viewer')
 export class HistoryPagesController {

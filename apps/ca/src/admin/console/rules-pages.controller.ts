@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ConsoleErrorFilter } from './console-error.filter';
 import type { Request, Response } from 'express';
 import { KEY_ALGORITHMS, PolicyError, type PolicyState } from '../../policy';
 import { caErrorStatus } from '../../http/ca-error.filter';
@@ -29,6 +30,7 @@ import type { RuleFormValues, RuleFormView } from './view-models';
  * hidden version, a reason, the same validation), answered by a redirect with a flash, or by the
  * form again with each problem next to its field.
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller('admin')
 export class RulesPagesController {
   constructor(private readonly admin: AdminPolicyService) {}

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ConsoleErrorFilter } from './console-error.filter';
 import type { Request, Response } from 'express';
 import { caErrorStatus } from '../../http/ca-error.filter';
 import { AdminUser, RequireRole } from '../auth/admin.guard';
@@ -18,6 +19,7 @@ const EMPTY: ApiTokenFormValues = { name: '', role: 'viewer', expiresIn: '30d' }
  * API tokens (owners, as `/api/admin/v1/tokens`): the list, a create form whose answer shows the
  * new secret this once (never put in a redirect or the session), and revocation.
  */
+@UseFilters(ConsoleErrorFilter)
 @Controller('admin/tokens')
 @RequireRole('owner')
 export class TokensPageController {
