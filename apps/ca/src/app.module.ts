@@ -7,6 +7,7 @@ import { caEntities } from '@app/schema';
 import { CaHealthChecks } from './health/ca-health';
 import { caErrorFilter } from './http/ca-error.filter';
 import { CA_FILE_SETTINGS, parseCaFileSettings } from './config/ca.config';
+import { readPublicKeyFile } from './config/public-key-file';
 import { IssuanceController } from './issuance/issuance.controller';
 import { CtClient } from './issuance/ct-client';
 import { IssuanceRepository } from './issuance/issuance.repository';
@@ -30,6 +31,7 @@ import {
   parsePolicySource,
   POLICY_KEY,
   POLICY_LIMITS,
+  POLICY_RETIRED_KEYS,
   POLICY_SOURCE,
   PolicyLog,
   PolicyService,
@@ -59,6 +61,10 @@ export class CaModule {
     const settings = parseCaFileSettings(config);
     const logKeyPins = readLogKeyPins(config);
     const policySource = parsePolicySource(config);
+    const policyRetiredKeys =
+      config.ca.policyRetiredKeysFile === undefined
+        ? []
+        : readPublicKeyFile('CA_POLICY_RETIRED_KEYS', config.ca.policyRetiredKeysFile);
     return {
       module: CaModule,
       imports: [
@@ -103,6 +109,10 @@ export class CaModule {
               },
               new Logger('PolicyKey'),
             ),
+        },
+        {
+          provide: POLICY_RETIRED_KEYS,
+          useValue: policyRetiredKeys,
         },
         PolicyLog,
         PolicyVersionsRepository,

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SIGNET_CONFIG, type SignetConfig } from '@app/platform';
 import {
@@ -15,6 +15,8 @@ import { PolicyError } from './policy.error';
 
 /** Injection token of the policy key's {@link Signer}. */
 export const POLICY_KEY = Symbol('POLICY_KEY');
+/** Injection token of the retired policy keys (CA_POLICY_RETIRED_KEYS), as public keys. */
+export const POLICY_RETIRED_KEYS = Symbol('POLICY_RETIRED_KEYS');
 
 /** Where a policy version's statement was logged. */
 export interface PolicyLogEntry {
@@ -40,6 +42,7 @@ export class PolicyLog {
 
   constructor(
     @Inject(POLICY_KEY) private readonly key: Signer,
+    @Inject(POLICY_RETIRED_KEYS) private readonly retired: readonly KeyObject[],
     private readonly trees: LogTrees,
     @Inject(SIGNET_CONFIG) config: SignetConfig,
   ) {
@@ -57,13 +60,14 @@ export class PolicyLog {
     return this.key.sign(preAuthEncoding(POLICY_STATEMENT_PAYLOAD_TYPE, statement));
   }
 
-  /** Whether `signature` is the policy key's DSSE signature of `statement`. */
+  /**
+   * Whether `signature` is a DSSE signature of `statement` by the policy key, or by one of the
+   * retired ones (versions signed before a rotation stay usable).
+   */
   verify(statement: Uint8Array, signature: Uint8Array): boolean {
-    return verifySignature(
-      this.key.publicKey,
-      preAuthEncoding(POLICY_STATEMENT_PAYLOAD_TYPE, statement),
-      signature,
-      'sha256',
+    const pae = preAuthEncoding(POLICY_STATEMENT_PAYLOAD_TYPE, statement);
+    return [this.key.publicKey, ...this.retired].some((key) =>
+      verifySignature(key, pae, signature, 'sha256'),
     );
   }
 

@@ -7,6 +7,8 @@ import { parseCaFileSettings } from '../config/ca.config';
 import { PolicyError } from './policy.error';
 import { POLICY_POLL_MS, PolicyService } from './policy.service';
 import { openPolicyDatabase, policyServiceFor } from './testing';
+import type { KeyObject } from 'node:crypto';
+import { generateKeyPair, KeyObjectSigner } from '@app/signing';
 
 const LIMITS: PolicyLimits = { defaultLifetimeSeconds: 600, maxLifetimeSeconds: 3600 };
 const LOCAL = 'http://127.0.0.1:8089';
@@ -314,6 +316,34 @@ describe(PolicyService.name, () => {
       ).rejects.toThrow('policy_version 3: previous_digest is not the digest of version 2');
       expect(await versions()).toEqual([1, 2]);
       service.onApplicationShutdown();
+    });
+
+    it('keeps versions signed by a retired policy key usable after a rotation (CA_POLICY_RETIRED_KEYS)', async () => {
+      const oldKey = new KeyObjectSigner(generateKeyPair('ecdsa-p256-sha256').privateKey);
+      const newKey = new KeyObjectSigner(generateKeyPair('ecdsa-p256-sha256').privateKey);
+      const boot = async (key: KeyObjectSigner, retired: KeyObject[] = []) => {
+        const service = policyServiceFor(dataSource, parsed(RULES), {
+          limits: LIMITS,
+          source: 'database',
+          key,
+          retired,
+        });
+        await service.onModuleInit();
+        return service;
+      };
+      (await boot(oldKey)).onApplicationShutdown();
+      // The new key alone cannot vouch for version 1: the CA refuses to start on it.
+      await expect(boot(newKey)).rejects.toThrow(
+        'policy version 1: its signature is by neither the policy key (CA_POLICY_KEY) nor a retired one (CA_POLICY_RETIRED_KEYS); it is not used',
+      );
+      const rotated = await boot(newKey, [oldKey.publicKey]);
+      expect(rotated.authorize(aliceRequest)).toMatchObject({ policyVersion: 1 });
+      // The next version is signed by the new key, which needs no retired key.
+      await rotated.change({ actor: { kind: 'token' }, reason: 'r', ifMatch: 1, apply: (c) => c });
+      rotated.onApplicationShutdown();
+      const fresh = await boot(newKey);
+      expect(fresh.current().version).toBe(2);
+      fresh.onApplicationShutdown();
     });
   });
 });

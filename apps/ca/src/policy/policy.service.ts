@@ -328,7 +328,7 @@ export class PolicyService implements OnModuleInit, OnApplicationShutdown {
     }
     if (!this.log.verify(policyStatementBytes(snapshot, row.digest), row.signature)) {
       throw new Error(
-        `policy version ${row.version}: the signature is not the policy key's; it is not used`,
+        `policy version ${row.version}: its signature is by neither the policy key (CA_POLICY_KEY) nor a retired one (CA_POLICY_RETIRED_KEYS); it is not used`,
       );
     }
     const { content, rules } = contentOfSnapshot(snapshot);

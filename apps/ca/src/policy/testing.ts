@@ -1,4 +1,5 @@
 // Test helpers for the policy's database code (not exported from the index).
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -77,13 +78,21 @@ const testPolicyKey = new KeyObjectSigner(generateKeyPair('ecdsa-p256-sha256').p
 export function policyServiceFor(
   dataSource: DataSource,
   settings: Pick<CaFileSettings, 'rules' | 'issuers'>,
-  options: { limits: PolicyLimits; source: PolicySource; logUrl?: string },
+  options: {
+    limits: PolicyLimits;
+    source: PolicySource;
+    logUrl?: string;
+    /** The policy key (default: the tests' one) and the retired keys it still accepts. */
+    key?: KeyObjectSigner;
+    retired?: KeyObject[];
+  },
 ): PolicyService {
   const config = {
     ca: { logUrl: options.logUrl ?? 'http://127.0.0.1:9', policyLog: options.logUrl !== undefined },
   } as SignetConfig;
   const log = new PolicyLog(
-    testPolicyKey,
+    options.key ?? testPolicyKey,
+    options.retired ?? [],
     new LogTrees(new LogTreesRepository(dataSource), undefined),
     config,
   );

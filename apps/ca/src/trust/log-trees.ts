@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { ConfigError, missingPin, type SignetConfig } from '@app/platform';
 import type { PublishedLogTree } from '@app/schema';
-import { fingerprintOf, parsePublicKey } from '@app/signing';
+import { fingerprintOf } from '@app/signing';
+import { readPublicKeyFile } from '../config/public-key-file';
 import { LogTreesRepository } from './log-trees.repository';
 
 /** Injection token of the {@link LogKeyPins} the composition root read. */
@@ -14,8 +14,6 @@ export const LOG_KEY_PINS = Symbol('LOG_KEY_PINS');
  * `undefined` in development, where every `log_tree` row is taken as it is.
  */
 export type LogKeyPins = ReadonlySet<string> | undefined;
-
-const PUBLIC_KEY_BLOCK = /-----BEGIN PUBLIC KEY-----[A-Za-z0-9+/=\s]+?-----END PUBLIC KEY-----/g;
 
 /**
  * Reads CA_LOG_PUBLIC_KEYS before Nest starts. Unset, it is refused where development keys are
@@ -29,27 +27,7 @@ export function readLogKeyPins(config: SignetConfig): LogKeyPins {
     if (refusal !== undefined) throw new ConfigError([refusal]);
     return undefined;
   }
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigError([`CA_LOG_PUBLIC_KEYS: cannot read ${file}`]);
-  }
-  const blocks = pem.match(PUBLIC_KEY_BLOCK) ?? [];
-  if (blocks.length === 0) {
-    throw new ConfigError([`CA_LOG_PUBLIC_KEYS: ${file} holds no PEM "PUBLIC KEY" block`]);
-  }
-  return new Set(
-    blocks.map((block, i) => {
-      try {
-        return fingerprintOf(parsePublicKey(`${block}\n`));
-      } catch (err) {
-        throw new ConfigError([
-          `CA_LOG_PUBLIC_KEYS: key ${i + 1} of ${file}: ${(err as Error).message}`,
-        ]);
-      }
-    }),
-  );
+  return new Set(readPublicKeyFile('CA_LOG_PUBLIC_KEYS', file).map((key) => fingerprintOf(key)));
 }
 
 /**

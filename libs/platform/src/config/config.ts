@@ -158,6 +158,8 @@ export interface CaSettings {
    * True unless development keys are allowed (then false unless CA_POLICY_LOG=true).
    */
   readonly policyLog: boolean;
+  /** PEM file of earlier policy keys: versions they signed are still accepted (key rotation). */
+  readonly policyRetiredKeysFile: string | undefined;
   /** Certificates per identity per minute. */
   readonly rateLimitPerIdentity: number;
   /** Certificates per client address per minute. */
@@ -298,6 +300,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): SignetC
       ),
       policyLog:
         e.CA_POLICY_LOG === undefined ? !developmentKeys.allowed : e.CA_POLICY_LOG === 'true',
+      policyRetiredKeysFile:
+        e.CA_POLICY_RETIRED_KEYS === undefined ? undefined : resolve(cwd, e.CA_POLICY_RETIRED_KEYS),
       rateLimitPerIdentity: e.CA_RATE_LIMIT_PER_IDENTITY,
       rateLimitPerClient: e.CA_RATE_LIMIT_PER_CLIENT,
       workers: e.CA_WORKERS,

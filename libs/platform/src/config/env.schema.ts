@@ -76,6 +76,7 @@ export const envSchema = z.object({
   CA_POLICY_KEY_PASSPHRASE: z.string().min(1).optional(),
   CA_POLICY_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
   CA_POLICY_LOG: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+  CA_POLICY_RETIRED_KEYS: z.string().min(1).optional(),
   TSA_KEY: z.string().min(1).optional(),
   TSA_KEY_PASSPHRASE: z.string().min(1).optional(),
   TSA_KEY_PASSPHRASE_FILE: z.string().min(1).optional(),
