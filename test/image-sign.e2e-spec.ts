@@ -2,7 +2,7 @@
    docker-registry 2.8 (no referrers API: the fallback tag path), open and behind htpasswd, with
    fixture images pushed by skopeo: each format round trip, --recursive on an index,
    --signature-repo, a re-tagged image, a denied and a foreign identity, credentials from a
-   Docker config file, and --policy. */
+   Docker config file, --policy, and an instance whose signing config prefers Rekor v2. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { githubClaims } from './support/ca-fixtures';
@@ -272,5 +272,50 @@ describe('signet image (built CLI) against the stack and docker-registry 2.8', (
     expect(verified.stderr).toContain('Verified OK');
     expect(verified.code).toBe(0);
     expect(signed.stderr + verified.stderr).not.toContain(USER.password);
+  });
+});
+
+describe('signet image sign on an instance that prefers its Rekor v2 log', () => {
+  const cli = useCliStack([], { CA_SIGNING_LOG: 'v2' });
+  let reg: TestRegistry;
+  beforeAll(async () => {
+    reg = await startRegistry();
+  });
+  afterAll(async () => {
+    await reg?.stop();
+  });
+
+  it('signs the bundle into the v2 log and the legacy layer into the v1 log (its SET)', async () => {
+    const fixture = await pushFixture(reg, 'image', 'team/v2', 'v1');
+    const ref = `${reg.host}/team/v2:v1`;
+    const signed = await cli.signet(['image', 'sign', ref, '--allow-http', reg.host, '--json'], {
+      SIGSTORE_ID_TOKEN: await cli.aliceToken(),
+    });
+    expect(signed.stderr).toContain('(Rekor v2)');
+    expect(signed.code).toBe(0);
+    const { signed: targets } = JSON.parse(signed.stdout) as {
+      signed: { digest: string; bundle: unknown; legacy: unknown }[];
+    };
+    expect(targets).toEqual([
+      expect.objectContaining({
+        digest: fixture.digest,
+        bundle: expect.anything(),
+        legacy: expect.anything(),
+      }),
+    ]);
+    for (const require of ['bundle', 'legacy']) {
+      const run = await cli.signet([
+        'image',
+        'verify',
+        ref,
+        '--allow-http',
+        reg.host,
+        '--require',
+        require,
+        ...cli.identityFlags(),
+      ]);
+      expect(run.stderr).toContain('Verified OK');
+      expect(run.code).toBe(0);
+    }
   });
 });
