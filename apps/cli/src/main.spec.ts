@@ -20,6 +20,11 @@ const commands = [
   ['admin', 'audit'],
   ['admin', 'rules'],
   ['admin', 'rules', 'export'],
+  ['image'],
+  ['image', 'sign'],
+  ['image', 'attest'],
+  ['image', 'verify'],
+  ['image', 'tree'],
 ];
 
 describe(run.name, () => {

@@ -9,6 +9,7 @@ import { tsaInit, tsaInitHelp } from './tsa/tsa-init';
 import { signBundle, verifyBundle } from './conformance/conformance.command';
 import { tuf } from './tuf/tuf-root';
 import { type CliContext, processContext } from './cli/context';
+import { image } from './image/image.command';
 import { ExitCode, exitCodeFor, usageError } from './cli/exit-codes';
 import { log } from './log/log.command';
 import { attest } from './sign/attest.command';
@@ -27,6 +28,12 @@ Usage:
                 [--trusted-root T]                     verify a file, its bundle and its signer
   signet verify FILE|sha256:HEX --bundle B --key KEY.pem [--trusted-root T]
                                                        verify a bundle signed with a managed key
+  signet image sign REF [--format bundle|legacy|both] [--recursive]
+                                                       sign a container image by digest, in its registry
+  signet image attest REF --predicate P --type T       attest to a container image (in-toto)
+  signet image verify REF (identity flags | --policy F) [--type T]
+                                                       verify an image's signatures or attestations
+  signet image tree REF                                list the signatures and referrers of an image
   signet trust-root [--out FILE] [--replace]           fetch the instance's trusted root
   signet trust-root export --format policy-controller|kyverno|containers-policy (--certificate-identity X ...)
                                                        trust this instance in an admission gate
@@ -47,10 +54,10 @@ Usage:
 Instance: --ca-url/--log-url, else SIGNET_CA_URL/SIGNET_LOG_URL, else http://127.0.0.1:5555
 and http://127.0.0.1:3000. Plain http only to loopback hosts, unless --insecure-http (which
 never covers sending the identity token).
-Trust (verify, log, trust-root): --trusted-root FILE or SIGNET_TRUSTED_ROOT (pinned), else
+Trust (verify, image, log, trust-root): --trusted-root FILE or SIGNET_TRUSTED_ROOT (pinned), else
 --tuf-root ROOT.json or SIGNET_TUF_ROOT (the CA's /tuf, checked from that root), else the CA's
 trusted root, trusted on first use and cached.
-Identity token (sign, attest): --identity-token, SIGSTORE_ID_TOKEN (also GitLab CI id_tokens),
+Identity token (sign, attest, image): --identity-token, SIGSTORE_ID_TOKEN (also GitLab CI id_tokens),
 GitHub Actions (permissions: id-token: write), --identity-token-file, in that order.
 Admin API token (admin): SIGNET_ADMIN_TOKEN, else --token-file FILE.
 Status lines go to stderr; --json prints a machine-readable result on stdout.
@@ -75,6 +82,7 @@ const commands: Record<string, Command> = {
   sign,
   attest,
   verify,
+  image,
   'trust-root': trustRoot,
   log,
   admin,
@@ -121,15 +129,16 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   try {
     return await command(rest, ctx);
   } catch (err) {
-    if (rest.includes('--json')) ctx.print(JSON.stringify(jsonFailure(first, err)));
+    if (rest.includes('--json')) ctx.print(JSON.stringify(jsonFailure([first, ...rest], err)));
     throw err;
   }
 }
 
-function jsonFailure(command: string, err: unknown): Record<string, unknown> {
+function jsonFailure(argv: string[], err: unknown): Record<string, unknown> {
   const code = (err as { code?: unknown } | null)?.code;
+  const verifying = argv[0] === 'verify' || (argv[0] === 'image' && argv[1] === 'verify');
   return {
-    ...(command === 'verify' ? { verified: false } : {}),
+    ...(verifying ? { verified: false } : {}),
     exitCode: exitCodeFor(err),
     ...(typeof code === 'string' ? { code } : {}),
     message: err instanceof Error ? err.message : String(err),

@@ -58,8 +58,15 @@ function pick(
   return best === undefined ? undefined : { url: best.url, majorApiVersion: best.version };
 }
 
-/** Chooses the services of a parsed SigningConfig v0.2 (see the file's comment). */
-export function selectServices(config: unknown, now = new Date()): SelectedServices {
+/**
+ * Chooses the services of a parsed SigningConfig v0.2 (see the file's comment); `tlogVersions`
+ * narrows the log API versions considered (e.g. `[1]` for a log that returns a SET).
+ */
+export function selectServices(
+  config: unknown,
+  now = new Date(),
+  tlogVersions: readonly number[] = SUPPORTED.tlog,
+): SelectedServices {
   if (typeof config !== 'object' || config === null) {
     throw usageError('signing config: not a JSON object');
   }
@@ -69,7 +76,7 @@ export function selectServices(config: unknown, now = new Date()): SelectedServi
   }
   return {
     ca: pick(c.caUrls, SUPPORTED.ca, now, 'caUrls'),
-    tlog: pick(c.rekorTlogUrls, SUPPORTED.tlog, now, 'rekorTlogUrls'),
+    tlog: pick(c.rekorTlogUrls, tlogVersions, now, 'rekorTlogUrls'),
     tsa: pick(c.tsaUrls, SUPPORTED.tsa, now, 'tsaUrls'),
   };
 }

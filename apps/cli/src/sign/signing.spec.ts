@@ -56,6 +56,8 @@ describe(signingServices.name, () => {
         caUrl,
         log: { url: 'https://log2.example.com', majorApiVersion: 2 },
         tsaUrl: 'https://ca.example.com/api/v1/timestamp',
+        // The legacy image format needs a SET: the config's v1 log, beside the v2 log chosen.
+        v1LogUrl: 'https://log.example.com',
       });
     }
   });

@@ -14,6 +14,7 @@ import {
   TSAWitness,
   type Artifact,
   type Signature,
+  type Signer,
   type Witness,
 } from '@sigstore/sign';
 import { certificatesFromPem } from '@app/signing';
@@ -64,21 +65,37 @@ export interface SigningServices {
   signer: FulcioSigner;
   /** The log (v1 or v2, as chosen) and the TSA when there is one. */
   witnesses(content: 'messageSignature' | 'dsse'): Witness[];
+  /**
+   * A Rekor v1 log alone (the chosen log when it is v1, else the signing config's v1 log, else
+   * the instance's): for formats that need its signed entry timestamp (cosign's `.sig`/`.att`).
+   */
+  rekorV1Witness(content: 'messageSignature' | 'dsse'): Witness;
   /** What was chosen, for the status line and --json. */
-  chosen: { caUrl: string; log: Service; tsaUrl: string | undefined };
+  chosen: { caUrl: string; log: Service; tsaUrl: string | undefined; v1LogUrl: string };
+}
+
+/** What a caller may set beyond the flags. */
+export interface SigningServiceOptions {
+  /**
+   * The key the CA certifies and that signs (default: a fresh ephemeral P-256 key per
+   * certificate): shared with the caller to sign more than once under one certificate.
+   */
+  keyHolder?: Signer;
 }
 
 /** Finds the token (reporting where from) and sets up sigstore-js against the instance. */
 export async function signingServices(
   values: TokenOptions & InstanceValues & { 'signing-config'?: string; 'log-url'?: string },
   ctx: CliContext,
+  options: SigningServiceOptions = {},
 ): Promise<SigningServices> {
   const instance = resolveInstance(values, ctx.env);
   const insecure = values['insecure-http'] === true;
   // Services from the signing config (--signing-config, else the one the CA serves), chosen as
   // sigstore-go does; an explicit --ca-url/--log-url still wins for its service.
   const file = values['signing-config'];
-  const fromFile = file === undefined ? undefined : selectServices(await readSigningConfig(file));
+  const fileConfig = file === undefined ? undefined : await readSigningConfig(file);
+  const fromFile = fileConfig === undefined ? undefined : selectServices(fileConfig);
   const caUrl =
     values['ca-url'] !== undefined || fromFile?.ca === undefined ? instance.caUrl : fromFile.ca.url;
   // --insecure-http may do for reading public data, never for a bearer token: an observer could
@@ -94,8 +111,17 @@ export async function signingServices(
     values['log-url'] !== undefined || selected?.tlog === undefined
       ? { url: instance.logUrl, majorApiVersion: 1 }
       : selected.tlog;
+  const config = fileConfig ?? served;
+  const v1Log: Service =
+    log.majorApiVersion === 1
+      ? log
+      : ((config === undefined ? undefined : selectServices(config, new Date(), [1]).tlog) ?? {
+          url: instance.logUrl,
+          majorApiVersion: 1,
+        });
   const tsa = selected?.tsa;
   checkServiceUrl(log, 'the log', insecure);
+  checkServiceUrl(v1Log, 'the log', insecure);
   checkServiceUrl(tsa, 'the timestamp authority', insecure);
   ctx.status(
     `log ${log.url} (Rekor v${log.majorApiVersion})${tsa === undefined ? '' : `, timestamps from ${tsa.url}`}`,
@@ -112,6 +138,15 @@ export async function signingServices(
     tsa === undefined
       ? []
       : [new TSAWitness({ tsaBaseURL: tsa.url, retry: RETRY, timeout: TIMEOUT_MS })];
+  const rekorWitness = (service: Service, content: 'messageSignature' | 'dsse') =>
+    new RekorWitness({
+      rekorBaseURL: service.url,
+      majorApiVersion: service.majorApiVersion,
+      entryType: content === 'dsse' ? 'dsse' : undefined,
+      fetchOnConflict: true,
+      retry: RETRY,
+      timeout: TIMEOUT_MS,
+    });
   return {
     instance,
     signer: new FulcioSigner({
@@ -119,22 +154,17 @@ export async function signingServices(
       identityProvider: { getToken: () => Promise.resolve(token) },
       retry: RETRY,
       timeout: TIMEOUT_MS,
+      ...(options.keyHolder !== undefined && { keyHolder: options.keyHolder }),
     }),
     witnesses: (content) => {
       const logWitness: Witness =
         log.majorApiVersion === 2 && content === 'dsse'
           ? new RekorV2DsseWitness(log.url)
-          : new RekorWitness({
-              rekorBaseURL: log.url,
-              majorApiVersion: log.majorApiVersion,
-              entryType: content === 'dsse' ? 'dsse' : undefined,
-              fetchOnConflict: true,
-              retry: RETRY,
-              timeout: TIMEOUT_MS,
-            });
+          : rekorWitness(log, content);
       return [logWitness, ...timestamps];
     },
-    chosen: { caUrl, log, tsaUrl: tsa?.url },
+    rekorV1Witness: (content) => rekorWitness(v1Log, content),
+    chosen: { caUrl, log, tsaUrl: tsa?.url, v1LogUrl: v1Log.url },
   };
 }
 
