@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { SigningError } from '../errors';
 import { DerTag, encodeElement } from './der';
 import { buildLeaf } from './leaf';
