@@ -192,7 +192,7 @@ export class PolicyService implements OnModuleInit, OnApplicationShutdown {
   async load(version: number): Promise<PolicyState | undefined> {
     if (version === this.state?.version) return this.state;
     const row = await this.versions.get(version);
-    return row === undefined ? undefined : this.compile(row);
+    return row === undefined ? undefined : this.compileRow(row);
   }
 
   /**
@@ -218,7 +218,7 @@ export class PolicyService implements OnModuleInit, OnApplicationShutdown {
           `If-Match names version ${change.ifMatch}, but the policy is at version ${head.version}: read it again and reapply the change`,
         );
       }
-      const before = (await this.compile(head)).content;
+      const before = this.compileRow(head).content;
       const after = change.apply(before);
       await change.check?.(after);
       const written = await this.write(m, head, after, change.actor, change.reason);
@@ -311,10 +311,6 @@ export class PolicyService implements OnModuleInit, OnApplicationShutdown {
   private adopt(row: PolicyVersionRow): void {
     if (this.state !== undefined && row.version <= this.state.version) return;
     this.state = this.compileRow(row);
-  }
-
-  private compile(row: PolicyVersionRow): Promise<PolicyState> {
-    return Promise.resolve(this.compileRow(row));
   }
 
   /** Checks `row`'s digest and signature, then compiles it; reuses the verifier if issuers agree. */
