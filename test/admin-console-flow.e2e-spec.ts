@@ -115,10 +115,23 @@ describe('admin console: sign in, change a rule, see the dry run follow (issue 1
     await page.goto(`${caUrl}/admin`);
     // Not signed in: the console sends the browser to the IdP, whose login field has focus.
     expect(page.url().startsWith(`${idp.url}/interaction/`)).toBe(true);
+    // Chromium applies `autofocus` when it next renders, which a loaded machine can delay past the
+    // load event: typing before then would go to the page's body.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'login');
     await page.keyboard.type('alice');
     await page.keyboard.press('Tab');
     await page.keyboard.type('any password');
-    await Promise.all([page.waitForURL(`${caUrl}/admin/rules`), page.keyboard.press('Enter')]);
+    await Promise.all([
+      page.waitForURL(`${caUrl}/admin/rules`).catch(async (e: unknown) => {
+        // Say where the browser stopped and what that page says (an IdP error page names its error).
+        const text = await page
+          .locator('body')
+          .innerText()
+          .catch(() => '(no body)');
+        throw new Error(`sign-in stopped at ${page.url()}: ${text.slice(0, 500)}\n${String(e)}`);
+      }),
+      page.keyboard.press('Enter'),
+    ]);
     // From here on, only the console's own pages are observed.
     for (const list of Object.values(observed)) if (Array.isArray(list)) list.length = 0;
 
