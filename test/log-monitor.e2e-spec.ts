@@ -5,20 +5,10 @@
    disabled) is an inconsistency, exit 1. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompactRange } from '@app/merkle';
-import { encryptPrivateKeyPem, generateKeyPair } from '@app/signing';
-import { ALICE, useCliStack } from './support/cli-stack';
-import { makeTempDir, removeTempDir } from './support/temp-dir';
-
-const keyDir = makeTempDir('policy-key');
-const policyKey = generateKeyPair('ecdsa-p256-sha256');
-const policyKeyPem = policyKey.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-writeFileSync(join(keyDir, 'policy-key.pem'), encryptPrivateKeyPem(policyKey.privateKey, 'pw'));
-const policyPub = join(keyDir, 'policy-key.pub.pem');
-writeFileSync(policyPub, policyKeyPem);
-afterAll(() => removeTempDir(keyDir));
+import { ALICE, usePolicyLoggingCliStack } from './support/cli-stack';
 
 interface Event {
   kind: string;
@@ -51,15 +41,7 @@ async function webhookReceiver(): Promise<{ url: string; bodies: string[]; serve
 }
 
 describe('signet log monitor (built CLI) against the stack', () => {
-  const cli = useCliStack(
-    [policyKeyPem],
-    {
-      CA_POLICY_LOG: 'true',
-      CA_POLICY_KEY: join(keyDir, 'policy-key.pem'),
-      CA_POLICY_KEY_PASSPHRASE: 'pw',
-    },
-    { config: { policy: { source: 'database' } } },
-  );
+  const { cli, policyKeyFile: policyPub } = usePolicyLoggingCliStack();
   const watchAlice = (issuer: string) => [
     '--certificate-identity',
     ALICE,
@@ -69,12 +51,7 @@ describe('signet log monitor (built CLI) against the stack', () => {
   const monitor = (state: string, ...args: string[]) =>
     cli.signet(['log', 'monitor', '--once', '--state', state, ...args]);
   const sign = async () => {
-    const signed = await cli.signet([
-      'sign',
-      cli.artifact,
-      '--identity-token',
-      await cli.aliceToken(),
-    ]);
+    const signed = await cli.signAsAlice();
     expect(signed.code).toBe(0);
   };
 
