@@ -70,6 +70,18 @@ describe('OCI manifests, indexes and registry answers on hostile input', () => {
     expect(parseImageReference(formatImageReference(ref))).toEqual(ref);
   });
 
+  it('refuses a referrer whose subject digest is an object (seed -596620654)', () => {
+    // Found by `npm run fuzz` (FUZZ_SEED=-596620654, run 10,008): a subject digest of
+    // {"toString":null} made String() throw a TypeError while the refusal was being worded.
+    const doc = { ...manifest, subject: { ...manifest.subject, digest: { toString: null } } };
+    expect(() => bundleLayerOf(bytes(doc), manifest.subject.digest)).toThrow(
+      new SignatureRejected(
+        'REFERRER_ERROR',
+        `the referrer's subject is {"toString":null}, not the image ${manifest.subject.digest}`,
+      ),
+    );
+  });
+
   it('answers every mutated manifest with its layers or a plain refusal', () => {
     fuzz(
       fc.property(mutatedJson(manifest, legacy), (doc) =>
