@@ -75,6 +75,11 @@ export async function startStack(
   fx.env.CA_POLICY_KEY ??= policyKeyFile;
   // Each app as its own least-privilege role, as in production (README: Database roles).
   const [caDbUrl, logDbUrl] = [await db.appUrl('signet_ca'), await db.appUrl('signet_log')];
+  const shared = { db, fx, caUrl, logUrl, logV2Url, policyKeyPem };
+  const release = async () => {
+    await fx.close();
+    await db.drop();
+  };
   if (options.processes === true) {
     const spawn = async (script: string, env: Record<string, string>, url: string) => {
       const spawned = spawnBuilt(script, { ...fx.env, LOG_LEVEL: 'warn', ...env });
@@ -95,18 +100,12 @@ export async function startStack(
       throw err;
     });
     return {
-      db,
-      fx,
-      caUrl,
-      logUrl,
-      logV2Url,
-      policyKeyPem,
+      ...shared,
       processes: { ca, log },
       close: async () => {
         await stopSpawned(ca, 'SIGTERM');
         await stopSpawned(log, 'SIGTERM');
-        await fx.close();
-        await db.drop();
+        await release();
       },
     };
   }
@@ -118,16 +117,10 @@ export async function startStack(
   await ca.listen(caPort, '127.0.0.1');
   apps.push(ca);
   return {
-    db,
-    fx,
-    caUrl,
-    logUrl,
-    logV2Url,
-    policyKeyPem,
+    ...shared,
     close: async () => {
       for (const app of apps.reverse()) await app.close();
-      await fx.close();
-      await db.drop();
+      await release();
     },
   };
 }
