@@ -46,7 +46,12 @@ export async function startCrashStack(database?: TestDatabase): Promise<CrashSta
   const setup = await prepareStack(
     [{ name: 'crash', issuer: '$EMAIL_ISSUER', subject: CRASH_EMAIL }],
     [writer.publicKeyPem],
-    { CA_POLICY_LOG: 'true' },
+    // The workload signs far more than a person would: the per-minute limits must not refuse it.
+    {
+      CA_POLICY_LOG: 'true',
+      CA_RATE_LIMIT_PER_IDENTITY: '1000000',
+      CA_RATE_LIMIT_PER_CLIENT: '1000000',
+    },
     { config: { policy: { source: 'database' } }, database },
   );
   const { db, fx } = setup;
