@@ -3,21 +3,10 @@
    (crash-workload.ts). Random points come from a seeded generator: the seed is printed, and
    CRASH_SEED=<seed> replays the same choices; CRASH_ROUNDS overrides a suite's round count. */
 import { randomInt } from 'node:crypto';
-import { type CheckSummary, checkCrashInvariants } from './crash-checks';
+import { type CheckSummary, checkCrashInvariants, checkTimestamps } from './crash-checks';
 import type { CrashStack } from './crash-stack';
 import { Workload, type Write, type WritePath } from './crash-workload';
-
-/** mulberry32: a small seeded generator of numbers in [0, 1); enough to replay kill points. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seeded-random';
 
 /** CRASH_SEED when set, else a fresh one. */
 export function crashSeed(): number {
@@ -143,4 +132,20 @@ export function describeReport(name: string, r: CrashReport): string {
     `unacknowledged v1 writes found logged in full: ${r.foundUnacknowledged}; ` +
     `trees: ${trees}; ${r.last.checkpoints} checkpoints\n`
   );
+}
+
+/**
+ * What every suite asserts after its rounds: each acknowledged timestamp verifies against the
+ * trusted root (openssl, files in `dir`), every path was acknowledged at least once, and some
+ * writes met the crashed stack, so both halves of the checks had work to do.
+ */
+export async function expectCrashReport(
+  stack: CrashStack,
+  report: CrashReport,
+  paths: readonly WritePath[],
+  dir: string,
+): Promise<void> {
+  expect(await checkTimestamps(stack, report.writes, dir)).toBe(report.tally.tsa?.acknowledged);
+  for (const path of paths) expect(report.tally[path]?.acknowledged).toBeGreaterThan(0);
+  expect(report.last.unacknowledged).toBeGreaterThan(0);
 }
