@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
-import { dataSourceOptions } from '@app/platform';
+import { migrations } from '@app/migrations';
+import { dataSourceOptions, runMigrations } from '@app/platform';
 import { withDatabase } from './state';
 
 export interface TestDatabase {
@@ -45,9 +46,37 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  const url = withDatabase(adminUrl(), name);
-  const client = new Client({ connectionString: url });
-  await client.connect();
+  return openTestDatabase(adminUrl(), name);
+}
+
+/**
+ * Creates a database on the server at `serverAdminUrl` (a superuser's URL, e.g. of a suite's own
+ * Postgres) and applies every migration to it, as the global setup does to the template.
+ */
+export async function createMigratedDatabase(serverAdminUrl: string): Promise<TestDatabase> {
+  const name = `signet_m_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: serverAdminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`).finally(() => admin.end());
+  const ds = await new DataSource(
+    dataSourceOptions({
+      url: withDatabase(serverAdminUrl, name),
+      applicationName: 'signet-test-migrate',
+      entities: [],
+      migrations,
+    }),
+  ).initialize();
+  await runMigrations(ds);
+  await ds.destroy();
+  return openTestDatabase(serverAdminUrl, name);
+}
+
+function openTestDatabase(serverAdminUrl: string, name: string): TestDatabase {
+  const url = withDatabase(serverAdminUrl, name);
+  // One connection, as a Client would be, but replaced when it dies: the crash suites kill the
+  // server under it.
+  const client = new Pool({ connectionString: url, max: 1 });
+  client.on('error', () => undefined);
   const logins: string[] = [];
   const appUrls = new Map<string, string>();
   return {
@@ -71,7 +100,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
     drop: async () => {
       await client.end();
-      const a = new Client({ connectionString: adminUrl() });
+      const a = new Client({ connectionString: serverAdminUrl });
       await a.connect();
       await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       for (const login of logins) await a.query(`DROP ROLE IF EXISTS ${login}`);

@@ -2,14 +2,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CaModule } from '../../apps/ca/src/app.module';
 import { TransparencyLogModule } from '../../apps/transparency-log/src/app.module';
-import { generateKeyPairSync } from 'node:crypto';
-import { join } from 'node:path';
-import { freePort } from '@app/devkit';
-import { writeEncryptedPrivateKey } from '@app/signing';
 import { bootApp, testConfig } from './apps';
-import { caFixture, type CaFixture } from './ca-fixtures';
-import { createTestDatabase, type TestDatabase } from './database';
+import type { CaFixture } from './ca-fixtures';
+import type { TestDatabase } from './database';
 import { type Spawned, spawnBuilt, stopSpawned, waitFor } from './processes';
+import { prepareStack, type StackOptions } from './stack-setup';
 
 export interface Stack {
   db: TestDatabase;
@@ -26,53 +23,25 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+export type { StackOptions } from './stack-setup';
+
 /**
  * Starts the log, then the CA (CT required) against it, with `rules` for the fixture's issuers;
  * the log also accepts entries signed by the bare keys `allowedPublicKeysPem`, and by the CA's
  * policy key (policy versions are logged when `env` sets CA_POLICY_LOG=true).
  */
-export interface StackOptions {
-  /** More SIGNET_CONFIG sections (`policy`, `admin`). */
-  config?: Record<string, unknown>;
-  /** The CA's port, when the test must know its URL first (an IdP's redirect URI). */
-  caPort?: number;
-  /**
-   * Run the built entry points (`npm run build`) as child processes rather than in this process:
-   * for tests that measure a server (its RSS) or need it apart from Jest's.
-   */
-  processes?: boolean;
-}
-
 export async function startStack(
   rules: object[],
   allowedPublicKeysPem: string[] = [],
   env: Record<string, string> = {},
   options: StackOptions = {},
 ): Promise<Stack> {
-  const db = await createTestDatabase();
-  const [caPort, logPort] = [options.caPort ?? (await freePort()), await freePort()];
-  const caUrl = `http://127.0.0.1:${caPort}`;
-  const logUrl = `http://127.0.0.1:${logPort}`;
-  const logV2Url = `http://localhost:${logPort}`;
-  const policyKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const policyKeyPem = policyKey.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const fx = await caFixture(
+  const { db, fx, caPort, logPort, caUrl, logUrl, logV2Url, policyKeyPem } = await prepareStack(
     rules,
-    {
-      CA_PUBLIC_URL: caUrl,
-      LOG_PUBLIC_URL: logUrl,
-      CA_LOG_URL: logUrl,
-      LOG_V2_PUBLIC_URL: logV2Url,
-      CA_CT_REQUIRED: 'true',
-      CA_POLICY_KEY_PASSPHRASE: 'stack-policy-key',
-      ...env,
-    },
-    [...allowedPublicKeysPem, policyKeyPem],
-    options.config,
+    allowedPublicKeysPem,
+    env,
+    options,
   );
-  const policyKeyFile = join(fx.dir, 'policy-key.pem');
-  await writeEncryptedPrivateKey(policyKeyFile, policyKey.privateKey, 'stack-policy-key');
-  fx.env.CA_POLICY_KEY ??= policyKeyFile;
   // Each app as its own least-privilege role, as in production (README: Database roles).
   const [caDbUrl, logDbUrl] = [await db.appUrl('signet_ca'), await db.appUrl('signet_log')];
   const shared = { db, fx, caUrl, logUrl, logV2Url, policyKeyPem };

@@ -27,10 +27,35 @@ const PACKAGES = [
   },
   { name: 'skopeo', files: ['/usr/bin/skopeo'], neededBy: 'the container image tests' },
   { name: 'apache2-utils', files: ['/usr/bin/htpasswd'], neededBy: 'the container image tests' },
+  // A system PostgreSQL server (Debian's binaries, whatever major the release ships), run by the
+  // crash suite as a private cluster in a temp dir: never the machine's own service.
+  {
+    name: 'postgresql',
+    files: [],
+    installed: () => systemPostgresBinDir() !== undefined,
+    neededBy: 'the crash consistency tests',
+  },
 ];
 
+/** The bin dir of the newest Debian PostgreSQL major with initdb and postgres, or undefined. */
+function systemPostgresBinDir() {
+  let majors;
+  try {
+    majors = fs.readdirSync('/usr/lib/postgresql').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return undefined;
+  }
+  const dirs = majors
+    .sort((a, b) => Number(b) - Number(a))
+    .map((m) => `/usr/lib/postgresql/${m}/bin`)
+    .filter((d) => fs.existsSync(`${d}/initdb`) && fs.existsSync(`${d}/postgres`));
+  return dirs[0];
+}
+
 function missing() {
-  return PACKAGES.filter((p) => !p.files.every((f) => fs.existsSync(f))).map((p) => p.name);
+  return PACKAGES.filter((p) =>
+    p.installed ? !p.installed() : !p.files.every((f) => fs.existsSync(f)),
+  ).map((p) => p.name);
 }
 
 function neededBy(names) {
@@ -70,7 +95,7 @@ function ensurePackages() {
   return still.length ? `still missing after apt-get: ${still.join(' ')}` : undefined;
 }
 
-module.exports = { ensurePackages };
+module.exports = { ensurePackages, systemPostgresBinDir };
 
 if (require.main === module) {
   const error = ensurePackages();

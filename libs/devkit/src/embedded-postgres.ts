@@ -22,6 +22,12 @@ export interface EmbeddedPostgres {
   readonly adminUrl: string;
   readonly port: number;
   stop(): Promise<void>;
+  /**
+   * Kills the postmaster with SIGKILL, as a crash or the OOM killer would, and resolves once it
+   * is gone; its backends exit on their own when they notice. Start the same `dataDir` again to
+   * recover the cluster (crash recovery replays the WAL). `stop()` is a no-op afterwards.
+   */
+  kill(): Promise<void>;
 }
 
 const USER = 'signet';
@@ -71,11 +77,17 @@ export async function startEmbeddedPostgres(
     );
   }
   const base = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+  let killed = false;
   const handle: EmbeddedPostgres = {
     url: `${base}/${opts.database}`,
     adminUrl: `${base}/postgres`,
     port,
-    stop: () => server.stop(),
+    // The package waits for an exit event that a killed server has already sent.
+    stop: () => (killed ? Promise.resolve() : server.stop()),
+    kill: async () => {
+      killed = true;
+      await killPostmaster(clusterDir);
+    },
   };
   await ensureDatabase(handle.adminUrl, opts.database);
   return handle;
@@ -91,6 +103,30 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
       await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * SIGKILLs the postmaster of the cluster in `clusterDir` (the pid on the first line of its
+ * `postmaster.pid`) and waits until that process is gone. Requires a running cluster.
+ */
+export async function killPostmaster(clusterDir: string): Promise<void> {
+  const pid = Number((await readFile(join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`no postmaster pid in ${clusterDir}`);
+  process.kill(pid, 'SIGKILL');
+  const deadline = Date.now() + 10_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`postmaster ${pid} survived SIGKILL for 10 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

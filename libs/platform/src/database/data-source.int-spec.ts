@@ -6,6 +6,7 @@ import {
   PrimaryColumn,
   type QueryRunner,
 } from 'typeorm';
+import type { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@app/testing/database';
 import { bigintTransformer } from './bigint.transformer';
 import { dataSourceOptions, runMigrations, schemaDrift } from './data-source';
@@ -96,5 +97,29 @@ describe('database (migrations, drift, bigint)', () => {
     expect(await schemaDrift(drifted)).toEqual(['ALTER TABLE "sample" DROP COLUMN "note"']);
     await drifted.destroy();
     await other.drop();
+  });
+
+  // Found by the crash suite (test/crash-postgres.e2e-spec.ts): a connection that completed its
+  // startup as Postgres died delivered ReadyForQuery and the backend's FATAL in one read, so the
+  // FATAL reached the client between pg-pool's handing it out and TypeORM's attaching its error
+  // listener: an 'error' event with no listener, which killed the log process.
+  it('survives the server ending a connection that is handed out but not yet listened to', async () => {
+    const ds = await open([]);
+    try {
+      const pool = (ds.driver as unknown as { master: Pool }).master;
+      // The state of that window: checked out, no holder listening for errors yet.
+      const client = await pool.connect();
+      const [{ pid }] = (await client.query('SELECT pg_backend_pid() AS pid')).rows as [
+        { pid: number },
+      ];
+      const ended = new Promise((resolve) => client.once('end', resolve));
+      await db.query('SELECT pg_terminate_backend($1)', [pid]);
+      await ended;
+      client.release(new Error('terminated'));
+      // The process lives on, and the pool serves new connections.
+      await expect(ds.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+    } finally {
+      await ds.destroy();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import type { ClientBase } from 'pg';
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
 
 export interface DataSourceSettings {
@@ -24,8 +25,24 @@ export function dataSourceOptions(s: DataSourceSettings): DataSourceOptions {
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     logging: false,
-    extra: { max: s.poolSize ?? 10, application_name: s.applicationName },
+    extra: {
+      max: s.poolSize ?? 10,
+      application_name: s.applicationName,
+      onConnect: listenForConnectionErrors,
+    },
   };
+}
+
+/**
+ * pg-pool's `onConnect` hook: gives each new connection an error listener for its whole life.
+ * pg-pool listens only while a connection is idle and TypeORM only once its query runner has it,
+ * a promise tick later; when Postgres dies as a connection finishes its startup, ReadyForQuery
+ * and the backend's FATAL arrive in one read, the FATAL lands in between, and an 'error' event
+ * with no listener would end the process. The pool still drops the connection, and whatever runs
+ * on it fails where it runs, so nothing is lost by ignoring the event here.
+ */
+function listenForConnectionErrors(client: ClientBase): void {
+  client.on('error', () => undefined);
 }
 
 /** Arbitrary but fixed key of the advisory lock that serialises migration runs across processes. */

@@ -3,6 +3,7 @@ import { DerTag, encodeElement } from './der';
 import { buildLeaf } from './leaf';
 import { MAX_CERTIFICATE_BYTES, parseCertificate } from './parse';
 import { testLeafRequest, testPki } from './testing';
+import { seededRandom } from '@app/testing/seeded-random';
 
 /**
  * M1: `parseCertificate` sees untrusted DER before any signature or trust check (CT add-chain,
@@ -12,18 +13,6 @@ import { testLeafRequest, testPki } from './testing';
  * below what a super-linear path costs at 16 KiB; the seed makes failures reproducible.
  */
 const BUDGET_MS = 100;
-
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Parses `der` and reports how long it took and whether it ended as the contract says. A parse
@@ -90,7 +79,7 @@ describe('parseCertificate on hostile DER (M1)', () => {
   });
 
   it('answers every mutation of a real leaf within the budget, parsing or refusing it', () => {
-    const random = prng(20261202);
+    const random = seededRandom(20261202);
     const failures: string[] = [];
     for (let i = 0; i < 3000; i++) {
       const der = Uint8Array.from(seed);
