@@ -44,6 +44,17 @@ describe(TreeRepository.name, () => {
     expect(await repo.tree(12n)).toBeNull();
   });
 
+  it("reports the error that ended a transaction, not the rollback's, when its connection died", async () => {
+    // The connection is terminated under the transaction, as a Postgres crash would: the rollback
+    // fails as well, and must not hide why the work failed.
+    const failure = repo.transaction(async (q) => {
+      await q.query('SELECT pg_terminate_backend(pg_backend_pid())');
+    });
+    await expect(failure).rejects.toThrow(/terminating connection/);
+    // The pool still serves the next transaction.
+    await expect(repo.transaction((q) => repo.activeTreeId(q, 'ct'))).resolves.toBeUndefined();
+  });
+
   it('refuses a second active tree of one purpose, and leaves the first as it was', async () => {
     await expect(repo.transaction((q) => repo.insertTree(q, newTree(12n), root))).rejects.toThrow(
       /UQ_log_tree_active_purpose/,

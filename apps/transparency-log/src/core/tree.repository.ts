@@ -63,14 +63,16 @@ export class TreeRepository {
   /** Runs `work` in one transaction on one connection. */
   async transaction<T>(work: (q: QueryRunner) => Promise<T>): Promise<T> {
     const q = this.dataSource.createQueryRunner();
-    await q.connect();
-    await q.startTransaction();
     try {
+      await q.connect();
+      await q.startTransaction();
       const result = await work(q);
       await q.commitTransaction();
       return result;
     } catch (err) {
-      await q.rollbackTransaction();
+      // On a connection the server dropped (a Postgres crash) the rollback fails too; the error
+      // worth reporting is the first one, so the rollback's own is not allowed to replace it.
+      if (q.isTransactionActive) await q.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
       await q.release();
