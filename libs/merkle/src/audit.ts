@@ -70,8 +70,15 @@ export interface TreeAuditOptions {
   readonly readAhead?: number;
   /** At most this many problems are kept (default 1000); `problemCount` counts them all. */
   readonly maxProblems?: number;
-  /** Called after each bundle with the size reached. */
-  readonly onProgress?: (treeSize: bigint) => void;
+  /**
+   * Called after each bundle with the size reached, a function returning the recomputed state
+   * there (to save for a later resume) and the number of problems found so far.
+   */
+  readonly onProgress?: (
+    treeSize: bigint,
+    state: () => TreeAuditState,
+    problemCount: number,
+  ) => void;
 }
 
 export interface TreeAuditResult {
@@ -158,14 +165,18 @@ export async function auditTree(options: TreeAuditOptions): Promise<TreeAuditRes
     for (const node of nodes) {
       for (const t of tiles) await t.compare(node.level / TILE_HEIGHT, node.index, node.hash);
     }
-    options.onProgress?.(range.size);
+    options.onProgress?.(range.size, () => stateOf(range), problems.count);
   }
   return {
-    state: { treeSize: range.size, rootHash: range.root(), rightEdge: range.hashes.slice() },
+    state: stateOf(range),
     problems: problems.kept,
     problemCount: problems.count,
     checkpointsChecked: checked,
   };
+}
+
+function stateOf(range: CompactRange): TreeAuditState {
+  return { treeSize: range.size, rootHash: range.root(), rightEdge: range.hashes.slice() };
 }
 
 /**
