@@ -20,7 +20,8 @@ import { CliError, ExitCode, usageError, verificationFailed } from '../../cli/ex
 import { isSecureUrl } from '../../cli/options';
 import { checkpointVerifiers } from '../checkpoints';
 import type { LogInfo } from '../log-api';
-import { getBytes, getJson, MAX_BYTES } from './audit-http';
+import { requestBytes, requestJson } from '../../cli/http';
+import { MAX_BYTES } from './audit-http';
 
 /** The three personalities whose trees the audit reads. */
 export const LOG_KINDS = ['v1', 'v2', 'ct'] as const;
@@ -56,7 +57,7 @@ export async function discoverLogs(
   insecureHttp: boolean,
 ): Promise<AuditedLog[]> {
   const logs: AuditedLog[] = [];
-  const info = await getJson<LogInfo>(ctx, 'log info', `${logUrl}/api/v1/log`);
+  const info = await requestJson<LogInfo>(ctx, 'log info', `${logUrl}/api/v1/log`);
   const v1Verifiers = checkpointVerifiers(root);
   const v1KeyName = parseCheckpoint(parseNote(info.signedTreeHead).text).origin.split(' - ')[0];
   if (kinds.has('v1')) {
@@ -88,7 +89,7 @@ export async function discoverLogs(
   }
   if (kinds.has('ct')) {
     const ct = await opened(ctx, 'ct', `${logUrl}/ct/`, (note) => openCt(note, root));
-    const sth = await getJson<GetSthResponse>(ctx, 'CT get-sth', `${logUrl}/ct/v1/get-sth`);
+    const sth = await requestJson<GetSthResponse>(ctx, 'CT get-sth', `${logUrl}/ct/v1/get-sth`);
     let signedTreeHead;
     try {
       signedTreeHead = verifiedTreeHead(sth, root);
@@ -107,7 +108,7 @@ async function opened(
   openNote: (note: string) => Checkpoint,
 ): Promise<AuditedLog> {
   const url = `${prefix}checkpoint`;
-  const bytes = (await getBytes(ctx, 'checkpoint', url, MAX_BYTES.note))!;
+  const bytes = await requestBytes(ctx, 'checkpoint', url, MAX_BYTES.note);
   const open = (note: string, what: string): Checkpoint => {
     try {
       return openNote(note);

@@ -10,7 +10,8 @@ import {
 } from '@app/merkle';
 import type { CliContext } from '../../cli/context';
 import { verificationFailed } from '../../cli/exit-codes';
-import { getBytes, type Limiter, MAX_BYTES } from './audit-http';
+import { requestBytes } from '../../cli/http';
+import { type Limiter, MAX_BYTES } from './audit-http';
 import type { AuditedLog } from './audit-logs';
 import type { AuditProblem } from './audit-report';
 import type { LogRows } from './log-rows.repository';
@@ -47,7 +48,7 @@ export function treeSources(
     name: 'served',
     read: (level, index, width) =>
       limiter.run(() =>
-        getBytes(
+        requestBytes(
           ctx,
           'tile',
           `${log.prefix}${formatTilePath(level, index, width)}`,
@@ -66,7 +67,7 @@ export function treeSources(
   const leafHashes = async (tileIndex: bigint, width: number): Promise<Uint8Array[]> => {
     const url = `${log.prefix}${formatEntriesPath(tileIndex, width)}`;
     const [bundle, rows] = await Promise.all([
-      limiter.run(() => getBytes(ctx, 'entry bundle', url, MAX_BYTES.bundle, true)),
+      limiter.run(() => requestBytes(ctx, 'entry bundle', url, MAX_BYTES.bundle, true)),
       stored?.rows.entries(
         stored.treeId,
         tileIndex * BigInt(TILE_WIDTH),
