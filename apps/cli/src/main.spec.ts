@@ -14,6 +14,7 @@ const commands = [
   ['log', 'get'],
   ['log', 'search'],
   ['log', 'proof'],
+  ['log', 'audit'],
   ['ca'],
   ['admin'],
   ['admin', 'token', 'create'],

@@ -41,3 +41,13 @@ export {
 export { decodeEntryBundle, encodeEntryBundle, MAX_ENTRY_SIZE } from './bundle';
 export { type GetTile, TileReader } from './reader';
 export { type ReadStoredTile, TileCache } from './tile-cache';
+export {
+  type AuditCheckpoint,
+  type AuditTileSource,
+  auditTree,
+  type ReadAuditTile,
+  type TreeAuditOptions,
+  type TreeAuditProblem,
+  type TreeAuditResult,
+  type TreeAuditState,
+} from './audit';

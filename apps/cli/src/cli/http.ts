@@ -68,14 +68,29 @@ export async function requestJsonPage<T>(
 
 /**
  * Fetches `url` and returns its body as bytes (a tile, a checkpoint note), with the failures of
- * {@link requestJson} mapped the same way. Bodies above `maxBytes` are refused (exit 2).
+ * {@link requestJson} mapped the same way. Bodies above `maxBytes` are refused (exit 2) without
+ * reading past the limit. With `missingOk`, a 404 answers undefined (a tile a log lacks).
  */
 export async function requestBytes(
   ctx: CliContext,
   what: string,
   url: string,
+  maxBytes?: number,
+): Promise<Uint8Array>;
+export async function requestBytes(
+  ctx: CliContext,
+  what: string,
+  url: string,
+  maxBytes: number,
+  missingOk: true,
+): Promise<Uint8Array | undefined>;
+export async function requestBytes(
+  ctx: CliContext,
+  what: string,
+  url: string,
   maxBytes = 1 << 20,
-): Promise<Uint8Array> {
+  missingOk = false,
+): Promise<Uint8Array | undefined> {
   let res: Response;
   try {
     res = await ctx.fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
@@ -86,17 +101,30 @@ export async function requestBytes(
       { cause: err },
     );
   }
-  const body = new Uint8Array(await res.arrayBuffer());
+  if (res.status === 404 && missingOk) {
+    await res.body?.cancel();
+    return undefined;
+  }
   if (!res.ok) {
     throw new CliError(
       exitCodeForStatus(res.status),
-      `${what}: ${url} answered ${res.status}${serviceMessage(Buffer.from(body).toString('utf8'))}`,
+      `${what}: ${url} answered ${res.status}${serviceMessage(await res.text())}`,
     );
   }
-  if (body.length > maxBytes) {
-    throw new CliError(ExitCode.error, `${what}: ${url} answered more than ${maxBytes} bytes`);
+  const tooLarge = () =>
+    new CliError(ExitCode.error, `${what}: ${url} answered more than ${maxBytes} bytes`);
+  if (Number(res.headers.get('content-length') ?? '0') > maxBytes) {
+    await res.body?.cancel();
+    throw tooLarge();
   }
-  return body;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of res.body ?? []) {
+    total += (chunk as Uint8Array).length;
+    if (total > maxBytes) throw tooLarge();
+    chunks.push(chunk as Uint8Array);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** Why a fetch failed, from undici's cause chain (ECONNREFUSED, ENOTFOUND, a timeout). */

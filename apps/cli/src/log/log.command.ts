@@ -1,4 +1,4 @@
-/* `signet log info|get|search|proof|monitor`: read the transparency log and check what it says. */
+/* `signet log info|get|search|proof|monitor|audit`: read the transparency log and check what it says. */
 import { createHash } from 'node:crypto';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { hashLeaf, verifyInclusion } from '@app/merkle';
@@ -10,6 +10,7 @@ import { openSignedCheckpoint } from './checkpoints';
 import { getEntry, getLogInfo, type LogEntry, searchIndex } from './log-api';
 import { logOptions, optionalTrustedRoot } from './log-trust';
 import { logMonitor } from './monitor/monitor.command';
+import { logAudit } from './audit/audit.command';
 import { logProof } from './proof.command';
 
 export const logHelp = `signet log: read the Signet transparency log
@@ -20,6 +21,7 @@ Usage:
   signet log search (--sha256 HEX | --email ADDRESS | --artifact FILE) [--json]
   signet log proof  --first-size A [--last-size B] [--first-checkpoint FILE] [--json]
   signet log monitor --state FILE [--config monitor.yaml] [--once] [watch flags]
+  signet log audit  [--log v1|v2|ct]... [--checkpoints FILE|DIR] [--state FILE] [--database URL] [--json]
 Common options: --log-url URL, --ca-url URL (for the trusted root), --trusted-root FILE,
 --no-verify (info, get: read without a trusted root; otherwise that is a failure, exit 1).
 
@@ -33,6 +35,8 @@ proof   a consistency proof between tree sizes A and B, checked locally (RFC 916
 monitor follow the logs from a state file: prove each new checkpoint consistent with the last,
         alert (JSON lines, webhook) on watched identities, digests, keys and policy versions;
         see \`signet log monitor --help\`
+audit   every entry and tile of each tree recomputed and checked against its checkpoints
+        (and with --database the rows behind them); see \`signet log audit --help\`
 
 Exit codes: 0 ok; 1 a checkpoint, inclusion or consistency proof did not verify; 2 error
 (e.g. no such entry); 4 log unreachable; 64 bad usage.
@@ -43,6 +47,7 @@ Examples:
   signet log search --artifact app.tar.gz
   signet log search --email alice@example.com
   signet log proof --first-size 10 --last-size 20
+  signet log audit --state audit-state.json
 `;
 
 /** `signet log …`; returns the exit code. */
@@ -59,6 +64,8 @@ export function log(argv: string[], ctx: CliContext): Promise<number> {
       return logProof(rest, ctx);
     case 'monitor':
       return logMonitor(rest, ctx);
+    case 'audit':
+      return logAudit(rest, ctx);
     case undefined:
     case '--help':
     case '-h':
@@ -66,7 +73,7 @@ export function log(argv: string[], ctx: CliContext): Promise<number> {
       return Promise.resolve(0);
     default:
       throw usageError(
-        `unknown log command "${sub}" (expected info, get, search, proof or monitor)`,
+        `unknown log command "${sub}" (expected info, get, search, proof, monitor or audit)`,
       );
   }
 }

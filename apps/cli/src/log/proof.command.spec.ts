@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashLeaf, MemoryTree } from '@app/merkle';
-import { generateKeyPair, KeyObjectSigner, publicKeyToDer, signCheckpoint } from '@app/signing';
+import { generateKeyPair, KeyObjectSigner, signCheckpoint } from '@app/signing';
 import { tempDirs } from '@app/testing/temp-dir';
 import { recordingContext } from '../cli/testing';
+import { trustedRootFile } from './testing';
 import { logProof } from './proof.command';
 
 const LOG = 'http://127.0.0.1:3000';
@@ -49,26 +50,6 @@ function fakeLog(
   return { tree, lies, checkpoint, fetchImpl, signer };
 }
 
-function trustedRootFile(dir: string, signer: KeyObjectSigner): string {
-  const rawBytes = Buffer.from(publicKeyToDer(signer.publicKey)).toString('base64');
-  const root = {
-    tlogs: [
-      {
-        baseUrl: LOG,
-        hashAlgorithm: 'SHA2_256',
-        publicKey: { rawBytes, keyDetails: 'PKIX_ECDSA_P256_SHA_256' },
-        logId: {
-          keyId: createHash('sha256').update(Buffer.from(rawBytes, 'base64')).digest('base64'),
-        },
-      },
-    ],
-    certificateAuthorities: [{ certChain: { certificates: [{ rawBytes: 'AAAA' }] } }],
-  };
-  const path = join(dir, 'trusted_root.json');
-  writeFileSync(path, JSON.stringify(root));
-  return path;
-}
-
 describe(logProof.name, () => {
   const tempDir = tempDirs();
   const run = (log: ReturnType<typeof fakeLog>, args: string[], rootFor = log.signer) => {
@@ -78,7 +59,7 @@ describe(logProof.name, () => {
       '--log-url',
       LOG,
       '--trusted-root',
-      trustedRootFile(tempDir('proof'), rootFor),
+      trustedRootFile(tempDir('proof'), rootFor, LOG),
       '--json',
     ];
     return { ctx, result: logProof(argv, ctx) };

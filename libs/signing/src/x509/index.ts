@@ -37,6 +37,14 @@ export { buildLeaf } from './leaf';
 export type { LeafCertificate, LeafCertificateRequest } from './leaf';
 export { encodeName } from './names';
 export type { DistinguishedName } from './names';
+export {
+  type CtEntryType,
+  type CtLeaf,
+  decodeTileLeaf,
+  encodeTileLeaf,
+  extraData,
+  merkleTreeLeafOf,
+} from './ct-tile-leaf';
 export { FulcioOid, X509Oid } from './oids';
 export { describeCertificate, MAX_CERTIFICATE_BYTES, parseCertificate } from './parse';
 export type { CertificateInput, ParsedCertificate } from './parse';

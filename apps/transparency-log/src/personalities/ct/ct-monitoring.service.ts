@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { encodeDigitallySigned, type SignedTreeHead, treeHeadFromNote } from '@app/signing';
+import {
+  decodeTileLeaf,
+  encodeDigitallySigned,
+  extraData,
+  merkleTreeLeafOf,
+  type SignedTreeHead,
+  treeHeadFromNote,
+} from '@app/signing';
 import { EntryRepository } from '../../core/entry.repository';
 import { ProofsService } from '../../core/proofs.service';
 import type { LogTree } from '@app/schema';
 import { TreeRegistry } from '../../core/tree-registry.service';
 import { InstanceCas } from '../../core/trust/instance-cas';
 import { LogError } from '../../errors';
-import { decodeTileLeaf, extraData, merkleTreeLeafOf } from './ct-entry';
 
 /** Most entries one get-entries answer holds (RFC 6962 §4.6 lets a log return fewer). */
 export const MAX_GET_ENTRIES = 256;

@@ -4,8 +4,10 @@ import { hashLeaf, MAX_ENTRY_SIZE } from '@app/merkle';
 import {
   type CtLogEntry,
   decodeDigitallySigned,
+  decodeTileLeaf,
   type DigitallySigned,
   encodeDigitallySigned,
+  encodeTileLeaf,
   merkleTreeLeaf,
   precertEntry,
   signSct,
@@ -14,7 +16,6 @@ import { EntryRepository } from '../../core/entry.repository';
 import { TreeRegistry } from '../../core/tree-registry.service';
 import { InstanceCas } from '../../core/trust/instance-cas';
 import { type CtSubmission, parseChainRequest, verifySubmittedChain } from './ct-chain';
-import { decodeTileLeaf, encodeTileLeaf } from './ct-entry';
 import { CtError } from './ct.errors';
 
 /** RFC 6962 §4.1 AddChainResponse. */

@@ -1,7 +1,9 @@
-/* How a CT entry is stored and served. The stored body is static-ct-api's TileLeaf, so the
-   precertificate and the chain (as fingerprints of `ca_certificate` rows) stay auditable, and
-   get-entries can rebuild RFC 6962 §4.6 `leaf_input` and `extra_data` from it. */
-import { SigningError, TlsReader, tlsVector } from '@app/signing';
+/* How the log stores and serves a CT entry: static-ct-api's TileLeaf, so the precertificate and
+   the chain (as fingerprints of `ca_certificate` rows) stay auditable, get-entries can rebuild
+   RFC 6962 §4.6 `leaf_input` and `extra_data` from it, and an auditor reading the CT tree's entry
+   bundles can hash each one's MerkleTreeLeaf (`signet log audit`). */
+import { SigningError } from '../errors';
+import { TlsReader, tlsVector } from './sct';
 
 /** RFC 6962 §3.1 LogEntryType, as stored in `log_entry.kind`. */
 export type CtEntryType = 'x509_entry' | 'precert_entry';

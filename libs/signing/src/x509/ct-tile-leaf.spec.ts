@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { merkleTreeLeaf, precertEntry, buildLeaf } from '@app/signing';
-import { testLeafRequest, testPki, type TestPki } from '@app/signing/x509/testing';
-import { decodeTileLeaf, encodeTileLeaf, extraData, merkleTreeLeafOf } from './ct-entry';
+import { merkleTreeLeaf, precertEntry } from './ct';
+import { decodeTileLeaf, encodeTileLeaf, extraData, merkleTreeLeafOf } from './ct-tile-leaf';
+import { buildLeaf } from './leaf';
+import { testLeafRequest, testPki, type TestPki } from './testing';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest();
 const u24 = (n: number) => Buffer.from([n >> 16, (n >> 8) & 0xff, n & 0xff]);
