@@ -1,0 +1,206 @@
+// What a soak run saw: per operation, its answers' statuses and latencies; per tree, every
+// checkpoint any answer carried and every entry a log acknowledged; per app process, its RSS over
+// time. An answer other than the expected one or an intended 429/503 is an error, and so is an
+// answer whose proof does not verify.
+import { readFileSync } from 'node:fs';
+import { parseCheckpoint, parseNote } from '@app/signing';
+import { msSince, percentile, sorted } from './figures';
+
+/** The statuses a service under load may intend: rate limited, or queue full / retry later. */
+export const INTENDED_STATUSES: readonly number[] = [429, 503];
+
+/** The trees a soak writes to, by purpose (`libs/schema` purposes). */
+export const SOAK_PURPOSES = ['artifact', 'rekor-v2', 'ct'] as const;
+export type SoakPurpose = (typeof SOAK_PURPOSES)[number];
+
+/** One operation's tally. */
+export interface OpStats {
+  count: number;
+  ok: number;
+  /** Status (or network error code) → count, every answer included. */
+  statuses: Record<string, number>;
+  latenciesMs: number[];
+}
+
+/** A checkpoint note an answer carried, parsed (its signature is checked at the end). */
+export interface SeenCheckpoint {
+  note: string;
+  origin: string;
+  treeSize: bigint;
+  rootHash: Buffer;
+}
+
+/** An entry a log acknowledged: where it said it put it, and its leaf hash. */
+export interface Ack {
+  leafIndex: bigint;
+  leafHash: Buffer;
+}
+
+/** Per-operation figures of a run. */
+export interface OpSummary {
+  op: string;
+  count: number;
+  ok: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  statuses: Record<string, number>;
+}
+
+const MAX_ERRORS_KEPT = 20;
+
+export class SoakRecord {
+  readonly ops = new Map<string, OpStats>();
+  /** The first errors (unexpected statuses, failed checks), described; `errorCount` counts all. */
+  readonly errors: string[] = [];
+  errorCount = 0;
+  readonly checkpoints = new Map<SoakPurpose, Map<string, SeenCheckpoint>>(
+    SOAK_PURPOSES.map((p) => [p, new Map()]),
+  );
+  /** Root hash (hex) by tree size, per purpose: two different roots for one size is a fork. */
+  readonly roots = new Map<SoakPurpose, Map<bigint, string>>(
+    SOAK_PURPOSES.map((p) => [p, new Map()]),
+  );
+  readonly acks = new Map<SoakPurpose, Ack[]>(SOAK_PURPOSES.map((p) => [p, []]));
+
+  /**
+   * Tallies one answer; returns whether it is the `expected` one. Any other answer but an
+   * intended 429/503 is an error, described by `detail` (the request and the answer's start).
+   */
+  answer(
+    op: string,
+    status: number | string,
+    started: bigint,
+    expected: number,
+    detail: string | (() => string) = '',
+  ): boolean {
+    const stats = this.stats(op);
+    const ms = msSince(started);
+    stats.count++;
+    stats.statuses[String(status)] = (stats.statuses[String(status)] ?? 0) + 1;
+    if (status === expected) {
+      stats.ok++;
+      stats.latenciesMs.push(ms);
+      return true;
+    }
+    if (typeof status === 'number' && INTENDED_STATUSES.includes(status)) return false;
+    this.error(`${op}: ${status} ${typeof detail === 'string' ? detail : detail()}`.trim());
+    return false;
+  }
+
+  /** Records an error: an unexpected answer, or a check that failed. */
+  error(description: string): void {
+    this.errorCount++;
+    if (this.errors.length < MAX_ERRORS_KEPT) this.errors.push(description.slice(0, 400));
+  }
+
+  /** Records a checkpoint note carried by an answer; a second root for a size is a fork. */
+  checkpoint(purpose: SoakPurpose, note: string): void {
+    const seen = this.checkpoints.get(purpose)!;
+    if (seen.has(note)) return;
+    const { origin, treeSize, rootHash } = parseCheckpoint(parseNote(note).text);
+    seen.set(note, { note, origin, treeSize, rootHash: Buffer.from(rootHash) });
+    this.root(purpose, treeSize, Buffer.from(rootHash).toString('hex'), 'a checkpoint');
+  }
+
+  /** Records a root hash for a size from any answer (a proof's, an STH's). */
+  root(purpose: SoakPurpose, treeSize: bigint, rootHex: string, from: string): void {
+    const roots = this.roots.get(purpose)!;
+    const known = roots.get(treeSize);
+    if (known === undefined) roots.set(treeSize, rootHex);
+    else if (known !== rootHex)
+      this.error(
+        `fork: ${purpose} tree size ${treeSize} has roots ${known} and ${rootHex} (${from})`,
+      );
+  }
+
+  ack(purpose: SoakPurpose, leafIndex: bigint, leafHash: Uint8Array): void {
+    this.acks.get(purpose)!.push({ leafIndex, leafHash: Buffer.from(leafHash) });
+  }
+
+  summary(seconds: number): OpSummary[] {
+    return [...this.ops].map(([op, s]) => {
+      const lat = sorted(s.latenciesMs);
+      return {
+        op,
+        count: s.count,
+        ok: s.ok,
+        perSecond: s.ok / seconds,
+        p50Ms: percentile(lat, 50),
+        p99Ms: percentile(lat, 99),
+        statuses: s.statuses,
+      };
+    });
+  }
+
+  private stats(op: string): OpStats {
+    let stats = this.ops.get(op);
+    if (stats === undefined) {
+      stats = { count: 0, ok: 0, statuses: {}, latenciesMs: [] };
+      this.ops.set(op, stats);
+    }
+    return stats;
+  }
+}
+
+/** RSS samples of the app processes: `rssKiB[name][i]` was read at `atSeconds[i]`. */
+export interface RssSamples {
+  atSeconds: number[];
+  rssKiB: Record<string, number[]>;
+}
+
+/** VmRSS of `pid` in KiB (/proc/<pid>/status), or NaN once the process is gone. */
+export function residentKiB(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? NaN : Number(match[1]);
+  } catch {
+    return NaN;
+  }
+}
+
+/** Samples each process's RSS now and every `everyMs`; `stop()` takes a last sample. */
+export function sampleRss(
+  processes: ReadonlyArray<{ name: string; pid: number }>,
+  everyMs: number,
+): { samples: RssSamples; stop(): void } {
+  const started = performance.now();
+  const samples: RssSamples = {
+    atSeconds: [],
+    rssKiB: Object.fromEntries(processes.map((p) => [p.name, []])),
+  };
+  const take = () => {
+    samples.atSeconds.push((performance.now() - started) / 1000);
+    for (const p of processes) samples.rssKiB[p.name]!.push(residentKiB(p.pid));
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    samples,
+    stop: () => {
+      clearInterval(timer);
+      take();
+    },
+  };
+}
+
+/** One process's RSS after warm-up and at the end, and the growth between them. */
+export interface RssGrowth {
+  name: string;
+  warmKiB: number;
+  endKiB: number;
+  growth: number;
+}
+
+/**
+ * RSS growth per process from the first sample at or after `warmupSeconds` to the last sample.
+ * A process that died has NaN samples, hence NaN growth, which fails any limit.
+ */
+export function rssGrowth(samples: RssSamples, warmupSeconds: number): RssGrowth[] {
+  let warm = samples.atSeconds.findIndex((t) => t >= warmupSeconds);
+  if (warm < 0) warm = samples.atSeconds.length - 1;
+  return Object.entries(samples.rssKiB).map(([name, rss]) => {
+    const [warmKiB, endKiB] = [rss[warm]!, rss[rss.length - 1]!];
+    return { name, warmKiB, endKiB, growth: endKiB / warmKiB - 1 };
+  });
+}
