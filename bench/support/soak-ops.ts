@@ -2,6 +2,7 @@
 // tallied in the SoakRecord. Writes remember what the log acknowledged and verify the inclusion
 // proof they got; reads check what they read against it; every checkpoint seen is kept.
 import { createHash, sign } from 'node:crypto';
+import type { LogEntryBody } from '../../apps/transparency-log/src/personalities/rekor-v1/log-entry.view';
 import { formatTilePath, hashLeaf, verifyConsistency, verifyInclusion } from '@app/merkle';
 import { preAuthEncoding } from '@app/signing';
 import { signingCertRequest } from '../issuance';
@@ -72,22 +73,8 @@ function checked(t: SoakTarget, op: string, check: () => void): void {
 
 const log = (t: SoakTarget, i: number) => t.logs[i % t.logs.length]!;
 
-interface V1Entry {
-  body: string;
-  logIndex: number;
-  verification: {
-    inclusionProof: {
-      logIndex: number;
-      treeSize: number;
-      rootHash: string;
-      hashes: string[];
-      checkpoint: string;
-    };
-  };
-}
-
 /** Verifies a v1 entry's inclusion proof and records its checkpoint; returns its leaf hash. */
-function checkV1Entry(t: SoakTarget, entry: V1Entry): Buffer {
+function checkLogEntryBody(t: SoakTarget, entry: LogEntryBody): Buffer {
   const p = entry.verification.inclusionProof;
   const leafHash = Buffer.from(hashLeaf(unb64(entry.body)));
   verifyInclusion(
@@ -110,9 +97,9 @@ function v1Append(op: string, body: (t: SoakTarget, i: number) => Buffer, digest
     checked(t, op, () => {
       const [uuid, entry] = Object.entries(JSON.parse(reply.body.toString()) as object)[0] as [
         string,
-        V1Entry,
+        LogEntryBody,
       ];
-      const leafHash = checkV1Entry(t, entry);
+      const leafHash = checkLogEntryBody(t, entry);
       const leafIndex = BigInt(entry.verification.inclusionProof.logIndex);
       t.record.ack('artifact', leafIndex, leafHash);
       t.v1.push({ globalIndex: BigInt(entry.logIndex), leafHash, uuid, digest: digest });
@@ -150,6 +137,22 @@ export function dsseEntry(signer: BenchSigner, subject: Buffer): Buffer {
       },
     },
   });
+}
+
+/** Reads an acknowledged v1 entry at `pathOf` it; checks it is that entry, proof included. */
+function readEntry(op: string, pathOf: (entry: SoakTarget['v1'][number]) => string): SoakOp {
+  return async (t, i) => {
+    const want = t.v1[t.random(t.v1.length)];
+    if (want === undefined) return;
+    const path = pathOf(want);
+    const reply = await exchange(t, op, log(t, i), { method: 'GET', path }, 200);
+    if (reply === undefined) return;
+    checked(t, op, () => {
+      const entry = Object.values(JSON.parse(reply.body.toString()) as object)[0] as LogEntryBody;
+      if (!checkLogEntryBody(t, entry).equals(want.leafHash))
+        throw new Error(`${path} is not the entry acknowledged`);
+    });
+  };
 }
 
 const signer = (t: SoakTarget, i: number) => t.signers[i % t.signers.length]!;
@@ -213,33 +216,11 @@ export const SOAK_OPS: Record<string, { weight: number; run: SoakOp }> = {
   /** An acknowledged entry by its index, with its inclusion proof. */
   entry_by_index: {
     weight: 2,
-    run: async (t, i) => {
-      const want = t.v1[t.random(t.v1.length)];
-      if (want === undefined) return;
-      const path = `/api/v1/log/entries?logIndex=${want.globalIndex}`;
-      const reply = await exchange(t, 'entry_by_index', log(t, i), { method: 'GET', path }, 200);
-      if (reply === undefined) return;
-      checked(t, 'entry_by_index', () => {
-        const entry = Object.values(JSON.parse(reply.body.toString()) as object)[0] as V1Entry;
-        if (!checkV1Entry(t, entry).equals(want.leafHash))
-          throw new Error(`entry ${want.globalIndex} is not the one acknowledged`);
-      });
-    },
+    run: readEntry('entry_by_index', (e) => `/api/v1/log/entries?logIndex=${e.globalIndex}`),
   },
   entry_by_uuid: {
     weight: 1,
-    run: async (t, i) => {
-      const want = t.v1[t.random(t.v1.length)];
-      if (want === undefined) return;
-      const path = `/api/v1/log/entries/${want.uuid}`;
-      const reply = await exchange(t, 'entry_by_uuid', log(t, i), { method: 'GET', path }, 200);
-      if (reply === undefined) return;
-      checked(t, 'entry_by_uuid', () => {
-        const entry = Object.values(JSON.parse(reply.body.toString()) as object)[0] as V1Entry;
-        if (!checkV1Entry(t, entry).equals(want.leafHash))
-          throw new Error(`entry ${want.uuid} is not the one acknowledged`);
-      });
-    },
+    run: readEntry('entry_by_uuid', (e) => `/api/v1/log/entries/${e.uuid}`),
   },
   /** The search index by artifact digest: must name the acknowledged entry. */
   search: {

@@ -4,7 +4,7 @@
 // bench identity. `stop()` leaves no process or file behind.
 import exitHook from 'async-exit-hook';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import {
   startEmbeddedPostgres,
   startOidcIssuer,
 } from '@app/devkit';
+import { insertApiToken, newApiToken } from '@app/schema';
 import { writeEncryptedPrivateKey } from '@app/signing';
 import { type CpuCounters, processTreeCpuMs, selfCpuMs } from './cpu';
 import { progress } from './figures';
@@ -27,6 +28,21 @@ export const BENCH_EMAIL = 'bench@signet.example';
 /** An ID token for the bench identity, valid for 15 minutes: long runs mint theirs up front. */
 export function benchToken(stack: BenchStack, sub = 'bench'): Promise<string> {
   return stack.issuer.mint({ sub, email: BENCH_EMAIL, email_verified: true }, { expiresIn: 900 });
+}
+
+/** An admin API token with the editor role, valid for a day, stored in the stack's database. */
+export async function benchEditorToken(stack: BenchStack, name: string): Promise<string> {
+  const t = newApiToken();
+  await insertApiToken(stack.db, {
+    id: randomUUID(),
+    name,
+    role: 'editor',
+    sha256: t.sha256,
+    last4: t.last4,
+    createdBy: { issuer: 'urn:signet:bench', subject: 'bench', display: 'bench' },
+    expiresAt: new Date(Date.now() + 24 * 3_600_000),
+  });
+  return t.token;
 }
 
 export interface BenchStack {
