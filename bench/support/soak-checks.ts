@@ -1,7 +1,7 @@
 // The soak's end checks, once the load has stopped: no fork and nothing lost. Per tree, every log
 // process serves the same checkpoint and the same tiles; the leaves read from those tiles rebuild
 // the checkpoint's root; every checkpoint an answer carried during the run, and every checkpoint
-// stored, is signed (Rekor v1 and v2) and is a prefix of that one tree, its consistency proof
+// stored, is signed by the tree's key and is a prefix of that one tree, its consistency proof
 // verified; every acknowledged entry is at its index; every CT-logged certificate is in the CT tree.
 import {
   formatTilePath,
@@ -15,9 +15,8 @@ import {
   type NoteVerifier,
   noteVerifierOf,
   openCheckpoint,
-  parseCheckpoint,
-  parseNote,
   parsePublicKey,
+  rfc6962NoteVerifier,
 } from '@app/signing';
 import type { Pool } from 'pg';
 import type { HttpClient } from './load';
@@ -37,17 +36,22 @@ export interface TreeReport {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-/** The verifier of a tree's checkpoints: its key under Rekor's or C2SP's key name; none for CT. */
-function verifierOf(purpose: SoakPurpose, origin: string, publicKey: Buffer): NoteVerifier[] {
-  const key = parsePublicKey(publicKey);
+/**
+ * The verifier of a tree's checkpoints: its key under Rekor's key name (the origin's host), C2SP's
+ * (the origin), or static-ct-api's RFC 6962 tree head signature.
+ */
+function verifierOf(
+  purpose: SoakPurpose,
+  tree: { origin: string; public_key: Buffer; log_id: Buffer },
+): NoteVerifier {
+  const key = parsePublicKey(tree.public_key);
   switch (purpose) {
     case 'artifact':
-      return [noteVerifierOf(key, origin.split(' - ')[0]!)];
+      return noteVerifierOf(key, tree.origin.split(' - ')[0]!);
     case 'rekor-v2':
-      return [noteVerifierOf(key, origin, 'c2sp')];
+      return noteVerifierOf(key, tree.origin, 'c2sp');
     case 'ct':
-      // RFC 6962 note signatures (a tree head, not the note text) are checked by ct-log e2e.
-      return [];
+      return rfc6962NoteVerifier(key, tree.origin, tree.log_id);
   }
 }
 
@@ -60,10 +64,14 @@ export async function checkTrees(
   const reports: TreeReport[] = [];
   for (const purpose of SOAK_PURPOSES) {
     const problem = (what: string) => record.error(`${purpose} tree: ${what}`);
-    const { rows } = await db.query<{ id: string; origin: string; public_key: Buffer }>(
-      'SELECT id, origin, public_key FROM log_tree WHERE purpose = $1 AND active',
-      [purpose],
-    );
+    const { rows } = await db.query<{
+      id: string;
+      origin: string;
+      public_key: Buffer;
+      log_id: Buffer;
+    }>('SELECT id, origin, public_key, log_id FROM log_tree WHERE purpose = $1 AND active', [
+      purpose,
+    ]);
     const tree = rows[0]!;
     const prefix = `/api/v2/trees/${tree.id}/`;
 
@@ -71,7 +79,8 @@ export async function checkTrees(
     const notes = await Promise.all(
       logs.map(async (l) => (await l.send({ method: 'GET', path: `${prefix}checkpoint` })).body),
     );
-    const finals = notes.map((n) => parseCheckpoint(parseNote(n).text));
+    const verifier = verifierOf(purpose, tree);
+    const finals = notes.map((n) => openCheckpoint(n, [verifier], tree.origin).checkpoint);
     const final = finals[0]!;
     for (const [k, f] of finals.entries())
       if (f.treeSize !== final.treeSize || hex(f.rootHash) !== hex(final.rootHash))
@@ -105,7 +114,6 @@ export async function checkTrees(
       problem(`fork: the tiles' root is not the checkpoint's at size ${size}`);
 
     // Every checkpoint seen or stored is signed and a prefix of this tree.
-    const verifiers = verifierOf(purpose, tree.origin, tree.public_key);
     const stored = await db.query<{ note: string }>(
       'SELECT note FROM checkpoint WHERE tree_id = $1',
       [tree.id],
@@ -113,11 +121,7 @@ export async function checkTrees(
     const seen = [...record.checkpoints.get(purpose)!.values()].map((c) => c.note);
     for (const note of [...seen, ...stored.rows.map((r) => r.note)]) {
       try {
-        const checkpoint =
-          verifiers.length > 0
-            ? openCheckpoint(note, verifiers, tree.origin).checkpoint
-            : parseCheckpoint(parseNote(note).text);
-        if (checkpoint.origin !== tree.origin) throw new Error(`origin ${checkpoint.origin}`);
+        const { checkpoint } = openCheckpoint(note, [verifier], tree.origin);
         const at = checkpoint.treeSize;
         if (at > size) throw new Error(`size ${at} beyond the final ${size}`);
         if (at === 0n) continue;
