@@ -49,6 +49,8 @@ function table(result: SoakResult): string {
   lines.push(
     '',
     `errors: ${result.errorCount}; requests resent after a keep-alive race: ${result.retriedResets}`,
+    ...result.races.map((r) => `  ${r}`),
+    `driver event-loop delay: p99 ${result.driverLoopDelayMs.p99.toFixed(0)} ms, max ${result.driverLoopDelayMs.max.toFixed(0)} ms`,
   );
   return lines.join('\n');
 }

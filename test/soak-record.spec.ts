@@ -78,6 +78,8 @@ describe(rssGrowth.name, () => {
       ops: [],
       errorCount: 0,
       retriedResets: 0,
+      races: [],
+      driverLoopDelayMs: { p99: 0, max: 0 },
       errors: [],
       trees: [],
       rss,

@@ -2,6 +2,7 @@
 // request as soon as the previous answer has been read. Latency is measured per request from
 // send to the last byte of the answer.
 import { Agent, request } from 'node:http';
+import type { Socket } from 'node:net';
 import { msSince, percentile, sorted } from './figures';
 
 /** One request to send. */
@@ -20,8 +21,11 @@ export interface Reply {
 /** ECONNRESET on a reused keep-alive socket: the server had closed it as idle. */
 class KeepAliveRace extends Error {
   readonly code = 'ECONNRESET';
-  constructor(override readonly cause: Error) {
-    super(`${cause.message} (on a reused keep-alive socket)`);
+  constructor(
+    override readonly cause: Error,
+    readonly idleMs: number,
+  ) {
+    super(`${cause.message} (on a keep-alive socket idle for ${idleMs.toFixed(0)} ms before)`);
   }
 }
 
@@ -36,10 +40,16 @@ export class HttpClient {
     this.host = url.hostname;
     this.port = Number(url.port);
     this.agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+    this.agent.on('free', (socket: Socket) => this.freedAt.set(socket, performance.now()));
   }
+
+  /** When each idle socket was last released, to say how long a reset one had been idle. */
+  private readonly freedAt = new WeakMap<Socket, number>();
 
   /** Requests sent again after a keep-alive race (see {@link send}). */
   retriedResets = 0;
+  /** The first few of those: method, path, and how long the socket had been idle. */
+  readonly races: string[] = [];
 
   /**
    * Sends `call` and reads the answer to its end. A request that fails with ECONNRESET on a reused
@@ -54,6 +64,7 @@ export class HttpClient {
     } catch (err) {
       if (!(err instanceof KeepAliveRace)) throw err;
       this.retriedResets++;
+      if (this.races.length < 5) this.races.push(`${call.method} ${call.path}: ${err.message}`);
       return this.sendOnce(call);
     }
   }
@@ -83,9 +94,12 @@ export class HttpClient {
           res.on('error', reject);
         },
       );
-      req.on('error', (err: NodeJS.ErrnoException) =>
-        reject(req.reusedSocket && err.code === 'ECONNRESET' ? new KeepAliveRace(err) : err),
-      );
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (!req.reusedSocket || err.code !== 'ECONNRESET') return reject(err);
+        const freed = this.freedAt.get(req.socket!);
+        const idle = freed === undefined ? NaN : performance.now() - freed;
+        reject(new KeepAliveRace(err, idle));
+      });
       req.end(call.body);
     });
   }

@@ -4,9 +4,8 @@
 // the IAM rules every few seconds through either CA. Every app's RSS is sampled as it runs; at the
 // end the trees are checked for forks and lost entries (soak-checks.ts). Used by `npm run soak`
 // (bench/soak.ts) and, shorter, by test/soak.e2e-spec.ts.
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { insertApiToken, newApiToken } from '@app/schema';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { issueSigners } from '../logging';
 import { progress, sampler } from './figures';
 import { HttpClient } from './load';
@@ -20,7 +19,7 @@ import {
   sampleRss,
   SoakRecord,
 } from './soak-record';
-import { type BenchStack, benchToken, startBenchStack } from './stack';
+import { type BenchStack, benchEditorToken, benchToken, startBenchStack } from './stack';
 
 export interface SoakOptions {
   /** How long the mixed load runs. */
@@ -54,6 +53,10 @@ export interface SoakResult {
   errorCount: number;
   /** Requests sent again after a keep-alive race (HttpClient.send), not counted as errors. */
   retriedResets: number;
+  /** The first few of those, with how long their socket had been idle. */
+  races: string[];
+  /** This driver's event-loop delay during the load (ms): how late its timers could fire. */
+  driverLoopDelayMs: { p99: number; max: number };
   /** The first errors: unexpected statuses, failed checks, forks, lost entries. */
   errors: string[];
   trees: TreeReport[];
@@ -84,13 +87,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       random: sampler(19),
       v1: [],
     };
-    const editor = await editorToken(stack);
+    const editor = await benchEditorToken(stack, 'soak-editor');
     const draw = opTable();
     const rss = sampleRss(
       stack.apps.map(({ name, pid }) => ({ name, pid })),
       options.sampleEveryMs,
     );
     progress(`mixed load: ${options.concurrency} clients for ${options.seconds} s`);
+    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    loopDelay.enable();
     const started = performance.now();
     const deadline = Date.now() + options.seconds * 1000;
     let next = 0;
@@ -107,6 +112,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       changeRules(stack, editor, record, deadline, options.adminEveryMs),
     ]);
     const seconds = (performance.now() - started) / 1000;
+    loopDelay.disable();
     rss.stop();
     progress(`load done (${record.errorCount} errors); checking the trees`);
     const trees = await checkTrees(stack.db, logs, record);
@@ -118,6 +124,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       ops: record.summary(seconds),
       errorCount: record.errorCount,
       retriedResets: [...logs, ...cas].reduce((n, c) => n + c.retriedResets, 0),
+      races: [...logs, ...cas].flatMap((c) => c.races),
+      driverLoopDelayMs: {
+        p99: loopDelay.percentile(99) / 1e6,
+        max: loopDelay.max / 1e6,
+      },
       errors: record.errors,
       trees,
       rss: rssGrowth(rss.samples, options.seconds * options.warmupFraction),
@@ -153,20 +164,6 @@ function tokens(stack: BenchStack): () => Promise<string> {
     const list = await minted.tokens;
     return list[n++ % list.length]!;
   };
-}
-
-async function editorToken(stack: BenchStack): Promise<string> {
-  const t = newApiToken();
-  await insertApiToken(stack.db, {
-    id: randomUUID(),
-    name: 'soak-editor',
-    role: 'editor',
-    sha256: t.sha256,
-    last4: t.last4,
-    createdBy: { issuer: 'urn:signet:bench', subject: 'soak', display: 'soak' },
-    expiresAt: new Date(Date.now() + 24 * 3_600_000),
-  });
-  return t.token;
 }
 
 /**
