@@ -2,19 +2,9 @@
    policy key the log accepts: the audit ties each certificate to the version that allowed it, and
    flags a history altered in the database behind the CA's back.
    The viewer token comes from `signet admin token create`, as an operator's first one would. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encryptPrivateKeyPem, generateKeyPair } from '@app/signing';
-import { ALICE, useCliStack } from './support/cli-stack';
-import { makeTempDir, removeTempDir } from './support/temp-dir';
-
-// The policy key exists before the stack boots: the log must list it in log.allowedPublicKeys.
-const keyDir = makeTempDir('policy-key');
-const policyKey = generateKeyPair('ecdsa-p256-sha256');
-const policyKeyPem = policyKey.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-writeFileSync(join(keyDir, 'policy-key.pem'), encryptPrivateKeyPem(policyKey.privateKey, 'pw'));
-writeFileSync(join(keyDir, 'policy-key.pub.pem'), policyKeyPem);
-afterAll(() => removeTempDir(keyDir));
+import { ALICE, usePolicyLoggingCliStack } from './support/cli-stack';
 
 interface AuditReport {
   verified: boolean;
@@ -28,22 +18,13 @@ interface AuditReport {
 }
 
 describe('signet admin audit (built CLI) against the stack', () => {
-  const cli = useCliStack(
-    [policyKeyPem],
-    {
-      CA_POLICY_LOG: 'true',
-      CA_POLICY_KEY: join(keyDir, 'policy-key.pem'),
-      CA_POLICY_KEY_PASSPHRASE: 'pw',
-    },
-    { config: { policy: { source: 'database' } } },
-  );
+  const { cli, policyKeyFile } = usePolicyLoggingCliStack();
   let token: string;
   let editor: string;
   const audit = (...args: string[]) =>
-    cli.signet(
-      ['admin', 'audit', '--policy-key', join(keyDir, 'policy-key.pub.pem'), '--json', ...args],
-      { SIGNET_ADMIN_TOKEN: token },
-    );
+    cli.signet(['admin', 'audit', '--policy-key', policyKeyFile, '--json', ...args], {
+      SIGNET_ADMIN_TOKEN: token,
+    });
 
   beforeAll(async () => {
     const minted = await cli.signet(
@@ -58,12 +39,7 @@ describe('signet admin audit (built CLI) against the stack', () => {
     );
     editor = /sgn_at_\S+/.exec(editorMinted.stdout)![0];
     for (let i = 0; i < 2; i++) {
-      const signed = await cli.signet([
-        'sign',
-        cli.artifact,
-        '--identity-token',
-        await cli.aliceToken(),
-      ]);
+      const signed = await cli.signAsAlice();
       expect(signed.code).toBe(0);
     }
   });
@@ -114,12 +90,7 @@ describe('signet admin audit (built CLI) against the stack', () => {
       { SIGNET_ADMIN_TOKEN: editor },
     );
     expect(imported.code).toBe(0);
-    const signed = await cli.signet([
-      'sign',
-      cli.artifact,
-      '--identity-token',
-      await cli.aliceToken(),
-    ]);
+    const signed = await cli.signAsAlice();
     expect(signed.code).toBe(0);
 
     const run = await audit();

@@ -117,7 +117,7 @@ describe('admin console: sign in, change a rule, see the dry run follow (issue 1
     expect(page.url().startsWith(`${idp.url}/interaction/`)).toBe(true);
     // Chromium applies `autofocus` when it next renders, which a loaded machine can delay past the
     // load event: typing before then would go to the page's body.
-    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'login');
+    await page.waitForFunction("document.activeElement?.getAttribute('name') === 'login'");
     await page.keyboard.type('alice');
     await page.keyboard.press('Tab');
     await page.keyboard.type('any password');

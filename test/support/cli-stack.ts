@@ -2,9 +2,10 @@
    cli.e2e-spec and cli-attest-log.e2e-spec share. Needs `npm run build`. */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { encryptPrivateKeyPem, generateKeyPair } from '@app/signing';
 import { builtScript, type CliRun, runBuilt } from './processes';
 import { startStack, type Stack, type StackOptions } from './stack';
-import { tempDirs } from './temp-dir';
+import { makeTempDir, removeTempDir, tempDirs } from './temp-dir';
 
 export const ALICE = 'alice@example.com';
 
@@ -25,6 +26,8 @@ export interface CliStack {
   file(name: string, content: string | Buffer): string;
   /** A token of the email issuer for ALICE. */
   aliceToken(): Promise<string>;
+  /** `signet sign` of `artifact` as ALICE. */
+  signAsAlice(): Promise<CliRun>;
 }
 
 /**
@@ -57,6 +60,8 @@ export function useCliStack(
     },
     aliceToken: () =>
       cli.stack.fx.email.mint({ sub: 'user-1', email: ALICE, email_verified: true }),
+    signAsAlice: async () =>
+      cli.signet(['sign', cli.artifact, '--identity-token', await cli.aliceToken()]),
   };
   beforeAll(async () => {
     expect(existsSync(builtScript(CLI))).toBe(true); // `npm test` builds first; else `npm run build`
@@ -86,4 +91,29 @@ export function useCliStack(
     await cli.stack?.close();
   });
   return cli;
+}
+
+/**
+ * {@link useCliStack} whose CA logs every policy version (`CA_POLICY_LOG`, `policy.source:
+ * database`), signed by a policy key made here before the stack boots (the log must list it in
+ * `log.allowedPublicKeys`); `policyKeyFile` is its public key, PEM.
+ */
+export function usePolicyLoggingCliStack(): { cli: CliStack; policyKeyFile: string } {
+  const keyDir = makeTempDir('policy-key');
+  afterAll(() => removeTempDir(keyDir));
+  const policyKey = generateKeyPair('ecdsa-p256-sha256');
+  const policyKeyPem = policyKey.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  writeFileSync(join(keyDir, 'policy-key.pem'), encryptPrivateKeyPem(policyKey.privateKey, 'pw'));
+  const policyKeyFile = join(keyDir, 'policy-key.pub.pem');
+  writeFileSync(policyKeyFile, policyKeyPem);
+  const cli = useCliStack(
+    [policyKeyPem],
+    {
+      CA_POLICY_LOG: 'true',
+      CA_POLICY_KEY: join(keyDir, 'policy-key.pem'),
+      CA_POLICY_KEY_PASSPHRASE: 'pw',
+    },
+    { config: { policy: { source: 'database' } } },
+  );
+  return { cli, policyKeyFile };
 }

@@ -9,6 +9,7 @@ import { writeEncryptedPrivateKey } from '@app/signing';
 import { bootApp, testConfig } from './apps';
 import { caFixture, type CaFixture } from './ca-fixtures';
 import { createTestDatabase, type TestDatabase } from './database';
+import { type Spawned, spawnBuilt, stopSpawned, waitFor } from './processes';
 
 export interface Stack {
   db: TestDatabase;
@@ -19,6 +20,8 @@ export interface Stack {
   logV2Url: string;
   /** The CA's policy key (CA_POLICY_KEY), which the log lets write: PEM of its public key. */
   policyKeyPem: string;
+  /** With `processes: true`: the built servers as child processes (their pid, RSS, output). */
+  processes?: { ca: Spawned; log: Spawned };
 
   close(): Promise<void>;
 }
@@ -33,6 +36,11 @@ export interface StackOptions {
   config?: Record<string, unknown>;
   /** The CA's port, when the test must know its URL first (an IdP's redirect URI). */
   caPort?: number;
+  /**
+   * Run the built entry points (`npm run build`) as child processes rather than in this process:
+   * for tests that measure a server (its RSS) or need it apart from Jest's.
+   */
+  processes?: boolean;
 }
 
 export async function startStack(
@@ -65,9 +73,43 @@ export async function startStack(
   const policyKeyFile = join(fx.dir, 'policy-key.pem');
   await writeEncryptedPrivateKey(policyKeyFile, policyKey.privateKey, 'stack-policy-key');
   fx.env.CA_POLICY_KEY ??= policyKeyFile;
-  const apps: NestExpressApplication[] = [];
   // Each app as its own least-privilege role, as in production (README: Database roles).
   const [caDbUrl, logDbUrl] = [await db.appUrl('signet_ca'), await db.appUrl('signet_log')];
+  const shared = { db, fx, caUrl, logUrl, logV2Url, policyKeyPem };
+  const release = async () => {
+    await fx.close();
+    await db.drop();
+  };
+  if (options.processes === true) {
+    const spawn = async (script: string, env: Record<string, string>, url: string) => {
+      const spawned = spawnBuilt(script, { ...fx.env, LOG_LEVEL: 'warn', ...env });
+      await waitFor(`${url}/healthz`, 200, 60_000, spawned);
+      return spawned;
+    };
+    const log = await spawn(
+      'apps/transparency-log/src/main.js',
+      { DATABASE_URL: logDbUrl, LOG_PORT: String(logPort) },
+      logUrl,
+    );
+    const ca = await spawn(
+      'apps/ca/src/main.js',
+      { DATABASE_URL: caDbUrl, CA_PORT: String(caPort) },
+      caUrl,
+    ).catch(async (err: unknown) => {
+      await stopSpawned(log, 'SIGTERM');
+      throw err;
+    });
+    return {
+      ...shared,
+      processes: { ca, log },
+      close: async () => {
+        await stopSpawned(ca, 'SIGTERM');
+        await stopSpawned(log, 'SIGTERM');
+        await release();
+      },
+    };
+  }
+  const apps: NestExpressApplication[] = [];
   const log = await bootApp(TransparencyLogModule.forRoot(testConfig(logDbUrl, fx.env)), 131072);
   await log.listen(logPort, '127.0.0.1');
   apps.push(log);
@@ -75,16 +117,10 @@ export async function startStack(
   await ca.listen(caPort, '127.0.0.1');
   apps.push(ca);
   return {
-    db,
-    fx,
-    caUrl,
-    logUrl,
-    logV2Url,
-    policyKeyPem,
+    ...shared,
     close: async () => {
       for (const app of apps.reverse()) await app.close();
-      await fx.close();
-      await db.drop();
+      await release();
     },
   };
 }

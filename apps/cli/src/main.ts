@@ -38,6 +38,7 @@ Usage:
   signet trust-root export --format policy-controller|kyverno|containers-policy (--certificate-identity X ...)
                                                        trust this instance in an admission gate
   signet log info|get|search|proof                     read and check the transparency log
+  signet log monitor --state F [--once] [watch flags]  follow the logs, prove they grow, alert on watched ones
   signet ca init --out DIR                             create a CA root and intermediate
   signet ca list | distrust SHA256 --reason R          the CA certificates the log trusts (server)
   signet tsa init --out DIR                            create the timestamp authority's keys and chain

@@ -27,18 +27,27 @@ export interface OpenedNote {
 /** Most signatures a note may carry; C2SP requires accepting at least 16 (Go's sumdb allows 100). */
 export const MAX_NOTE_SIGNATURES = 100;
 
+/**
+ * Most lines a note may have (text and signatures). A checkpoint's text is three lines and a few
+ * extensions, and a note carries at most {@link MAX_NOTE_SIGNATURES}: the cap is far above both,
+ * and lets a huge note be refused before it is split and every line parsed.
+ */
+export const MAX_NOTE_LINES = 1000;
+
 const EM_DASH_PREFIX = '\u2014 ';
 
 /**
  * Splits a signed note (C2SP signed-note "Format") into text and signatures, strictly: the
  * note must be valid UTF-8 without control characters other than newline, end with a newline,
- * have a non-empty text separated from the signatures by its last blank line, and carry 1 to
+ * have at most {@link MAX_NOTE_LINES} lines, a non-empty text separated from the signatures by
+ * its last blank line, and carry 1 to
  * {@link MAX_NOTE_SIGNATURES} lines `— <name> <base64(keyID[4] || signature)>`.
  *
  * @throws SigningError `INVALID_NOTE` naming the first rule broken.
  */
 export function parseNote(note: string | Uint8Array): SignedNote {
   const text = typeof note === 'string' ? note : decodeUtf8(note);
+  checkLineCount(text);
   checkCharacters(text, 'note');
   if (!text.endsWith('\n')) throw invalid('note does not end with a newline');
   const split = text.lastIndexOf('\n\n');
@@ -160,6 +169,13 @@ function checkText(text: string): void {
   checkCharacters(text, 'note text');
   if (/^\n*$/.test(text)) throw invalid('note text is empty');
   if (!text.endsWith('\n')) throw invalid('note text does not end with a newline');
+}
+
+function checkLineCount(text: string): void {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+    if (++lines > MAX_NOTE_LINES) throw invalid(`note has more than ${MAX_NOTE_LINES} lines`);
+  }
 }
 
 function checkCharacters(text: string, what: string): void {

@@ -79,11 +79,23 @@ export function policySubjectName(version: number): string {
  * rebuild it and compare its hash with the log entry's `payloadHash`.
  */
 export function policyStatementBytes(snapshot: PolicySnapshot, digest: string): Uint8Array {
+  return policyStatementOf(snapshot.version, snapshot.previous, digest);
+}
+
+/**
+ * The statement of {@link policyStatementBytes} from the version number, the previous digest and
+ * the digest alone: how a log monitor that knows only the digests rebuilds what the log holds.
+ */
+export function policyStatementOf(
+  version: number,
+  previous: string | null,
+  digest: string,
+): Uint8Array {
   return canonicalJsonBytes({
     _type: 'https://in-toto.io/Statement/v1',
-    subject: [{ name: policySubjectName(snapshot.version), digest: { sha256: digest } }],
+    subject: [{ name: policySubjectName(version), digest: { sha256: digest } }],
     predicateType: POLICY_PREDICATE_TYPE,
-    predicate: { version: snapshot.version, previous: snapshot.previous },
+    predicate: { version, previous },
   });
 }
 

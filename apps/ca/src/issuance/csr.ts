@@ -31,7 +31,17 @@ export async function parseCsr(
       'certificateSigningRequest could not be parsed as a PKCS#10 request',
     );
   }
-  const key = publicKeyFromSpki(new Uint8Array(csr.publicKey.rawData));
+  let key: KeyObject;
+  try {
+    key = publicKeyFromSpki(new Uint8Array(csr.publicKey.rawData));
+  } catch {
+    // The request's DER parsed, but its SubjectPublicKeyInfo is no key Node can read (an unknown
+    // curve OID, a point off the curve): the client's key is at fault, as for publicKeyRequest.
+    throw new CaError(
+      'INVALID_KEY',
+      'certificateSigningRequest: its public key could not be parsed as a public key',
+    );
+  }
   const algorithm = keyAlgorithmOf(key, 'certificateSigningRequest');
   let valid: boolean;
   try {

@@ -66,6 +66,39 @@ export async function requestJsonPage<T>(
   return { body, next: next.href };
 }
 
+/**
+ * Fetches `url` and returns its body as bytes (a tile, a checkpoint note), with the failures of
+ * {@link requestJson} mapped the same way. Bodies above `maxBytes` are refused (exit 2).
+ */
+export async function requestBytes(
+  ctx: CliContext,
+  what: string,
+  url: string,
+  maxBytes = 1 << 20,
+): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await ctx.fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (err) {
+    throw new CliError(
+      ExitCode.unavailable,
+      `${what}: cannot reach ${new URL(url).origin} (${networkReason(err)})`,
+      { cause: err },
+    );
+  }
+  const body = new Uint8Array(await res.arrayBuffer());
+  if (!res.ok) {
+    throw new CliError(
+      exitCodeForStatus(res.status),
+      `${what}: ${url} answered ${res.status}${serviceMessage(Buffer.from(body).toString('utf8'))}`,
+    );
+  }
+  if (body.length > maxBytes) {
+    throw new CliError(ExitCode.error, `${what}: ${url} answered more than ${maxBytes} bytes`);
+  }
+  return body;
+}
+
 /** Why a fetch failed, from undici's cause chain (ECONNREFUSED, ENOTFOUND, a timeout). */
 function networkReason(err: unknown): string {
   if (err instanceof Error && err.name === 'TimeoutError') return `no answer in ${TIMEOUT_MS} ms`;

@@ -1,4 +1,4 @@
-/* `signet log info|get|search|proof`: read the transparency log and check what it says. */
+/* `signet log info|get|search|proof|monitor`: read the transparency log and check what it says. */
 import { createHash } from 'node:crypto';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { hashLeaf, verifyInclusion } from '@app/merkle';
@@ -9,6 +9,7 @@ import { parseCommand, parseCount, resolveInstance } from '../cli/options';
 import { openSignedCheckpoint } from './checkpoints';
 import { getEntry, getLogInfo, type LogEntry, searchIndex } from './log-api';
 import { logOptions, optionalTrustedRoot } from './log-trust';
+import { logMonitor } from './monitor/monitor.command';
 import { logProof } from './proof.command';
 
 export const logHelp = `signet log: read the Signet transparency log
@@ -18,6 +19,7 @@ Usage:
   signet log get    (--log-index N | --uuid UUID) [--json]
   signet log search (--sha256 HEX | --email ADDRESS | --artifact FILE) [--json]
   signet log proof  --first-size A [--last-size B] [--first-checkpoint FILE] [--json]
+  signet log monitor --state FILE [--config monitor.yaml] [--once] [watch flags]
 Common options: --log-url URL, --ca-url URL (for the trusted root), --trusted-root FILE,
 --no-verify (info, get: read without a trusted root; otherwise that is a failure, exit 1).
 
@@ -28,6 +30,9 @@ search  UUIDs of the entries for an artifact digest (or a file's sha256) or a si
         in log order, from every page the log answers
 proof   a consistency proof between tree sizes A and B, checked locally (RFC 9162) against
         the signed checkpoint; see \`signet log proof --help\`
+monitor follow the logs from a state file: prove each new checkpoint consistent with the last,
+        alert (JSON lines, webhook) on watched identities, digests, keys and policy versions;
+        see \`signet log monitor --help\`
 
 Exit codes: 0 ok; 1 a checkpoint, inclusion or consistency proof did not verify; 2 error
 (e.g. no such entry); 4 log unreachable; 64 bad usage.
@@ -52,13 +57,17 @@ export function log(argv: string[], ctx: CliContext): Promise<number> {
       return logSearch(rest, ctx);
     case 'proof':
       return logProof(rest, ctx);
+    case 'monitor':
+      return logMonitor(rest, ctx);
     case undefined:
     case '--help':
     case '-h':
       ctx.print(logHelp.trimEnd());
       return Promise.resolve(0);
     default:
-      throw usageError(`unknown log command "${sub}" (expected info, get, search or proof)`);
+      throw usageError(
+        `unknown log command "${sub}" (expected info, get, search, proof or monitor)`,
+      );
   }
 }
 

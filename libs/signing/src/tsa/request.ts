@@ -115,7 +115,8 @@ export function timestampRequestFromJson(body: unknown, policy: string): Timesta
   const unknown = Object.keys(fields).find((k) => !known.has(k));
   if (unknown !== undefined) throw new TimestampRequestError(unknown, 'is not a known field');
   const { artifactHash, hashAlgorithm, nonce, certificates, tsaPolicyOID } = fields;
-  if (typeof hashAlgorithm !== 'string' || !(hashAlgorithm in TSA_HASHES)) {
+  // Own keys only: `in` also finds Object.prototype's names ("toString", "constructor").
+  if (typeof hashAlgorithm !== 'string' || !Object.hasOwn(TSA_HASHES, hashAlgorithm)) {
     throw new TimestampRequestError(
       'hashAlgorithm',
       hashAlgorithm === 'sha1'

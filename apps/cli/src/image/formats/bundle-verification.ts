@@ -53,10 +53,12 @@ export function bundleLayerOf(manifest: Buffer, digest: string): OciDescriptor |
       `the referrer has ${layers.length} bundle layers, not one`,
     );
   }
-  if (json.subject?.digest !== digest) {
+  const subject = json.subject?.digest;
+  if (subject !== digest) {
     throw new SignatureRejected(
       'REFERRER_ERROR',
-      `the referrer's subject is ${String(json.subject?.digest)}, not the image ${digest}`,
+      // Not String(): it throws on an object whose toString is not callable.
+      `the referrer's subject is ${typeof subject === 'string' ? subject : (JSON.stringify(subject) ?? 'missing')}, not the image ${digest}`,
     );
   }
   const layer = layers[0]!;

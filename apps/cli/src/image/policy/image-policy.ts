@@ -3,14 +3,8 @@
    validated with errors that name the field. Pure: no I/O, no CLI. */
 import { parse } from 'yaml';
 import type { FormatRequirement } from '../formats/requirement';
+import { type FieldMatcher, fieldMatcher, mapping } from '../../cli/config-fields';
 import { compileImageGlob } from './image-glob';
-
-/** One field of a certificate and what it must be: exact text, or an anchored regexp. */
-export interface FieldMatcher {
-  /** For messages: `"text"` or `/^(?:re)$/`. */
-  expected: string;
-  matches(value: string): boolean;
-}
 
 /** An identity allowed to sign: the OIDC issuer and the certificate subject (SAN). */
 export interface AllowedIdentity {
@@ -76,7 +70,7 @@ export function parseImagePolicy(text: string, source: string): ImagePolicy {
     throw new ImagePolicyError(source, [`not YAML: ${(err as Error).message}`]);
   }
   const issues: string[] = [];
-  const root = object(doc, '(top level)', issues, ['images']);
+  const root = mapping(doc, '(top level)', issues, ['images']);
   const images = root?.images;
   if (!Array.isArray(images) || images.length === 0) {
     issues.push('images: must be a non-empty list');
@@ -88,7 +82,7 @@ export function parseImagePolicy(text: string, source: string): ImagePolicy {
 }
 
 function imageRule(value: unknown, at: string, issues: string[]): ImageRule | undefined {
-  const o = object(value, at, issues, ['glob', 'require', 'identities', 'attestations']);
+  const o = mapping(value, at, issues, ['glob', 'require', 'identities', 'attestations']);
   if (o === undefined) return undefined;
   let pattern: RegExp | undefined;
   if (typeof o.glob !== 'string') issues.push(`${at}.glob: must be a string`);
@@ -128,7 +122,7 @@ function attestation(
   defaults: AllowedIdentity[],
   issues: string[],
 ): RequiredAttestation | undefined {
-  const o = object(value, at, issues, ['predicateType', 'identities']);
+  const o = mapping(value, at, issues, ['predicateType', 'identities']);
   if (o === undefined) return undefined;
   if (
     typeof o.predicateType !== 'string' ||
@@ -153,63 +147,10 @@ function identityList(
   }
   return value.flatMap((v, i) => {
     const where = `${at}[${i}]`;
-    const o = object(v, where, issues, ['issuer', 'issuerRegExp', 'subject', 'subjectRegExp']);
+    const o = mapping(v, where, issues, ['issuer', 'issuerRegExp', 'subject', 'subjectRegExp']);
     if (o === undefined) return [];
-    const issuer = matcher(o, 'issuer', where, issues);
-    const subject = matcher(o, 'subject', where, issues);
+    const issuer = fieldMatcher(o, 'issuer', where, issues);
+    const subject = fieldMatcher(o, 'subject', where, issues);
     return issuer === undefined || subject === undefined ? [] : [{ issuer, subject }];
   });
-}
-
-/** `name` (exact) or `nameRegExp` (anchored), exactly one of them. */
-function matcher(
-  o: Record<string, unknown>,
-  name: 'issuer' | 'subject',
-  at: string,
-  issues: string[],
-): FieldMatcher | undefined {
-  const exact = o[name];
-  const pattern = o[`${name}RegExp`];
-  if ((exact === undefined) === (pattern === undefined)) {
-    issues.push(`${at}: give exactly one of ${name} and ${name}RegExp`);
-    return undefined;
-  }
-  if (exact !== undefined) {
-    if (typeof exact !== 'string' || exact === '') {
-      issues.push(`${at}.${name}: must be a non-empty string`);
-      return undefined;
-    }
-    return { expected: JSON.stringify(exact), matches: (v) => v === exact };
-  }
-  if (typeof pattern !== 'string' || pattern === '') {
-    issues.push(`${at}.${name}RegExp: must be a non-empty string`);
-    return undefined;
-  }
-  try {
-    // Anchored as `signet verify --certificate-*-regexp`: the whole value must match.
-    const re = new RegExp(`^(?:${pattern})$`);
-    return { expected: `/^(?:${pattern})$/`, matches: (v) => re.test(v) };
-  } catch (err) {
-    issues.push(`${at}.${name}RegExp: invalid regular expression: ${(err as Error).message}`);
-    return undefined;
-  }
-}
-
-function object(
-  value: unknown,
-  at: string,
-  issues: string[],
-  keys: string[],
-): Record<string, unknown> | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    issues.push(`${at}: must be a mapping`);
-    return undefined;
-  }
-  for (const key of Object.keys(value)) {
-    if (!keys.includes(key))
-      issues.push(
-        `${at === '(top level)' ? '' : `${at}.`}${key}: unknown field (known: ${keys.join(', ')})`,
-      );
-  }
-  return value as Record<string, unknown>;
 }
