@@ -3,12 +3,10 @@
 // change is signed, committed to the log and stored before A answers), and CA B is polled until it
 // decides by the new version. Run alone: `npm run build && node dist/bench/policy-propagation.js
 // [--quick]`; writes bench/results/policy-propagation-latest.json.
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { insertApiToken, newApiToken } from '@app/schema';
 import { figure, type Figure, percentile, progress, sorted } from './support/figures';
-import { startBenchStack } from './support/stack';
+import { benchEditorToken, startBenchStack } from './support/stack';
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
@@ -16,17 +14,8 @@ async function main(): Promise<void> {
   const workers = 2;
   const stack = await startBenchStack({ policySource: 'database', workers });
   try {
-    const t = newApiToken();
-    await insertApiToken(stack.db, {
-      id: randomUUID(),
-      name: 'bench-editor',
-      role: 'editor',
-      sha256: t.sha256,
-      last4: t.last4,
-      createdBy: { issuer: 'urn:signet:bench', subject: 'bench', display: 'bench' },
-      expiresAt: new Date(Date.now() + 3_600_000),
-    });
-    const headers = { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' };
+    const token = await benchEditorToken(stack, 'bench-editor');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const versionAt = async (url: string): Promise<number> => {
       const res = await fetch(`${url}/api/admin/v1/policy`, { headers });
       if (!res.ok) throw new Error(`GET policy: HTTP ${res.status} ${await res.text()}`);

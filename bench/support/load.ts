@@ -2,6 +2,7 @@
 // request as soon as the previous answer has been read. Latency is measured per request from
 // send to the last byte of the answer.
 import { Agent, request } from 'node:http';
+import type { Socket } from 'node:net';
 import { msSince, percentile, sorted } from './figures';
 
 /** One request to send. */
@@ -17,6 +18,17 @@ export interface Reply {
   body: Buffer;
 }
 
+/** ECONNRESET on a reused keep-alive socket: the server had closed it as idle. */
+class KeepAliveRace extends Error {
+  readonly code = 'ECONNRESET';
+  constructor(
+    override readonly cause: Error,
+    readonly idleMs: number,
+  ) {
+    super(`${cause.message} (on a keep-alive socket idle for ${idleMs.toFixed(0)} ms before)`);
+  }
+}
+
 /** Keep-alive HTTP/1.1 client for one origin. */
 export class HttpClient {
   private readonly agent: Agent;
@@ -27,10 +39,43 @@ export class HttpClient {
     const url = new URL(baseUrl);
     this.host = url.hostname;
     this.port = Number(url.port);
-    this.agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+    // Idle sockets close after 4 s, before a Node server's keep-alive timeout (5 s, closed at 6)
+    // does: soaks saw the agent keep sockets idle past 6 s without it, then reset on reuse.
+    this.agent = new Agent({
+      keepAlive: true,
+      timeout: 4_000,
+      maxSockets,
+      maxFreeSockets: maxSockets,
+    });
+    this.agent.on('free', (socket: Socket) => this.freedAt.set(socket, performance.now()));
   }
 
-  send(call: Call): Promise<Reply> {
+  /** When each idle socket was last released, to say how long a reset one had been idle. */
+  private readonly freedAt = new WeakMap<Socket, number>();
+
+  /** Requests sent again after a keep-alive race (see {@link send}). */
+  retriedResets = 0;
+  /** The first few of those: method, path, and how long the socket had been idle. */
+  readonly races: string[] = [];
+
+  /**
+   * Sends `call` and reads the answer to its end. A request that fails with ECONNRESET on a reused
+   * keep-alive socket is sent once more on a fresh one, as Node's documentation advises
+   * (`request.reusedSocket`): the server may close an idle connection just as a request goes out.
+   * The agent's 4 s idle timeout should leave no such race; this is the backstop, counted.
+   */
+  async send(call: Call): Promise<Reply> {
+    try {
+      return await this.sendOnce(call);
+    } catch (err) {
+      if (!(err instanceof KeepAliveRace)) throw err;
+      this.retriedResets++;
+      if (this.races.length < 5) this.races.push(`${call.method} ${call.path}: ${err.message}`);
+      return this.sendOnce(call);
+    }
+  }
+
+  private sendOnce(call: Call): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
       const headers: Record<string, string | number> = { accept: 'application/json' };
       if (call.body !== undefined) {
@@ -55,7 +100,12 @@ export class HttpClient {
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (!req.reusedSocket || err.code !== 'ECONNRESET') return reject(err);
+        const freed = this.freedAt.get(req.socket!);
+        const idle = freed === undefined ? NaN : performance.now() - freed;
+        reject(new KeepAliveRace(err, idle));
+      });
       req.end(call.body);
     });
   }

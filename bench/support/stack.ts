@@ -1,20 +1,23 @@
-// The system under test: a fresh embedded Postgres in a temp dir, the built transparency log and two
-// built CAs (CT off and CT on) as separate processes, as `npm start` runs them, and a loopback OIDC
-// issuer with a rule allowing the bench identity. `stop()` leaves no process or file behind.
+// The system under test: a fresh embedded Postgres in a temp dir, the built transparency log (or
+// several log processes on the one database) and two built CAs (CT off and CT on, or both CT on) as
+// separate processes, as `npm start` runs them, and a loopback OIDC issuer with a rule allowing the
+// bench identity. `stop()` leaves no process or file behind.
 import exitHook from 'async-exit-hook';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { stringify } from 'yaml';
 import {
+  builtScript,
   freePort,
   type LocalOidcIssuer,
   startEmbeddedPostgres,
   startOidcIssuer,
 } from '@app/devkit';
+import { insertApiToken, newApiToken } from '@app/schema';
 import { writeEncryptedPrivateKey } from '@app/signing';
 import { type CpuCounters, processTreeCpuMs, selfCpuMs } from './cpu';
 import { progress } from './figures';
@@ -27,11 +30,26 @@ export function benchToken(stack: BenchStack, sub = 'bench'): Promise<string> {
   return stack.issuer.mint({ sub, email: BENCH_EMAIL, email_verified: true }, { expiresIn: 900 });
 }
 
-const DIST = join(__dirname, '../..');
+/** An admin API token with the editor role, valid for a day, stored in the stack's database. */
+export async function benchEditorToken(stack: BenchStack, name: string): Promise<string> {
+  const t = newApiToken();
+  await insertApiToken(stack.db, {
+    id: randomUUID(),
+    name,
+    role: 'editor',
+    sha256: t.sha256,
+    last4: t.last4,
+    createdBy: { issuer: 'urn:signet:bench', subject: 'bench', display: 'bench' },
+    expiresAt: new Date(Date.now() + 24 * 3_600_000),
+  });
+  return t.token;
+}
 
 export interface BenchStack {
   logUrl: string;
-  /** The CA with CA_CT_REQUIRED=false. */
+  /** Every log process, `logUrl` first (`StackOptions.logProcesses`). */
+  logUrls: string[];
+  /** The CA with CA_CT_REQUIRED=false (true with `StackOptions.ctOnBothCas`). */
   caUrl: string;
   /** The CA with CA_CT_REQUIRED=true, submitting precertificates to the log. */
   caCtUrl: string;
@@ -43,6 +61,8 @@ export interface BenchStack {
   db: Pool;
   /** CPU ms used so far by each app, by Postgres (postmaster and backends) and by this process. */
   cpu: CpuCounters;
+  /** Each app process (`transparency-log`, `transparency-log-2`…, `ca`, `ca-ct`) and its log file. */
+  apps: Array<{ name: string; pid: number; logFile: string; exited: () => boolean }>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +76,13 @@ export interface StackOptions {
    * signed by a policy key the log allows, as in production.
    */
   policySource?: 'file' | 'database';
+  /**
+   * Log processes (separate processes, not cluster workers) on the one database, each on its own
+   * port behind the first one's LOG_PUBLIC_URL, as several hosts behind a balancer; default 1.
+   */
+  logProcesses?: number;
+  /** Both CAs with CA_CT_REQUIRED=true, the first submitting to the first log, the second to the second. */
+  ctOnBothCas?: boolean;
 }
 
 interface App {
@@ -107,8 +134,11 @@ export async function startBenchStack(opts: StackOptions = {}): Promise<BenchSta
       log: { allowedPublicKeys: ['policy-key.pub.pem'] },
     };
     writeFileSync(join(dir, 'signet.yaml'), stringify(config));
-    const [logPort, caPort, caCtPort] = [await freePort(), await freePort(), await freePort()];
-    const logUrl = `http://127.0.0.1:${logPort}`;
+    const logPorts: number[] = [];
+    for (let i = 0; i < (opts.logProcesses ?? 1); i++) logPorts.push(await freePort());
+    const [caPort, caCtPort] = [await freePort(), await freePort()];
+    const logUrls = logPorts.map((port) => `http://127.0.0.1:${port}`);
+    const [logPort, logUrl] = [logPorts[0]!, logUrls[0]!];
     const common = {
       PATH: process.env.PATH ?? '',
       DATABASE_URL: pg.url,
@@ -124,11 +154,11 @@ export async function startBenchStack(opts: StackOptions = {}): Promise<BenchSta
       LOG_MAX_POSTS_IN_FLIGHT_PER_CLIENT: '0',
     };
     const logEnv = { ...common };
-    const caEnv = (port: number, ct: boolean) => ({
+    const caEnv = (port: number, ct: boolean, caLogUrl = logUrl) => ({
       ...common,
       CA_PORT: String(port),
       CA_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      CA_LOG_URL: logUrl,
+      CA_LOG_URL: caLogUrl,
       CA_CT_REQUIRED: String(ct),
       // The bench is one identity from one address: lift the per-minute limits out of the way.
       CA_RATE_LIMIT_PER_IDENTITY: '1000000',
@@ -147,16 +177,35 @@ export async function startBenchStack(opts: StackOptions = {}): Promise<BenchSta
       apps.push(app);
       await waitHealthy(app, `${url}/healthz`);
     };
-    progress('starting transparency log, CA (CT off), CA (CT on)');
-    await start('transparency-log', 'apps/transparency-log/src/main.js', logEnv, logUrl);
-    // One after the other: they share the development CA files under SIGNET_DATA_DIR.
-    await start('ca', 'apps/ca/src/main.js', caEnv(caPort, false), `http://127.0.0.1:${caPort}`);
-    await start(
-      'ca-ct',
-      'apps/ca/src/main.js',
-      caEnv(caCtPort, true),
-      `http://127.0.0.1:${caCtPort}`,
+    const both = opts.ctOnBothCas === true;
+    progress(
+      `starting ${logUrls.length} transparency log process(es), CA (CT ${both ? 'on' : 'off'}), CA (CT on)`,
     );
+    // The first log makes the development keys and trees the others then open.
+    await start('transparency-log', 'apps/transparency-log/src/main.js', logEnv, logUrl);
+    const moreLogs = logPorts
+      .slice(1)
+      .map((port, i) =>
+        start(
+          `transparency-log-${i + 2}`,
+          'apps/transparency-log/src/main.js',
+          { ...logEnv, LOG_PORT: String(port) },
+          logUrls[i + 1]!,
+        ),
+      );
+    // One after the other: they share the development CA files under SIGNET_DATA_DIR.
+    const cas = async () => {
+      await start('ca', 'apps/ca/src/main.js', caEnv(caPort, both), `http://127.0.0.1:${caPort}`);
+      await start(
+        'ca-ct',
+        'apps/ca/src/main.js',
+        caEnv(caCtPort, true, both ? (logUrls[1] ?? logUrl) : logUrl),
+        `http://127.0.0.1:${caCtPort}`,
+      );
+    };
+    const started = await Promise.allSettled([...moreLogs, cas()]);
+    const failure = started.find((r) => r.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
     db = new Pool({ connectionString: pg.url, max: 4, application_name: 'signet-bench' });
     // An idle connection that Postgres closes (at shutdown) must not crash the bench.
     db.on('error', () => undefined);
@@ -173,7 +222,14 @@ export async function startBenchStack(opts: StackOptions = {}): Promise<BenchSta
         postgres: () => processTreeCpuMs(postmaster),
         client: selfCpuMs,
       },
+      apps: apps.map((a) => ({
+        name: a.name,
+        pid: a.child.pid!,
+        logFile: a.logFile,
+        exited: () => a.child.exitCode !== null || a.child.signalCode !== null,
+      })),
       logUrl,
+      logUrls,
       caUrl: `http://127.0.0.1:${caPort}`,
       caCtUrl: `http://127.0.0.1:${caCtPort}`,
       issuer,
@@ -208,7 +264,7 @@ function spawnApp(
           '--require',
           join(__dirname, 'exit-on-sigusr2.js'),
         ];
-  const child = spawn(process.execPath, [...profile, join(DIST, script)], {
+  const child = spawn(process.execPath, [...profile, builtScript(script)], {
     env,
     cwd: dir,
     stdio: ['ignore', out, out],
