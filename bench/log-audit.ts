@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       };
       const cpu = startCpu(stack.cpu);
       const started = performance.now();
-      const argv = ['log', 'audit', '--log', 'v1', '--json', '--trusted-root', trustedRoot];
+      const argv = ['log', 'audit', '--log', 'artifact', '--json', '--trusted-root', trustedRoot];
       const code = await run([...argv, '--log-url', stack.logUrl, ...args], ctx);
       const seconds = (performance.now() - started) / 1000;
       const report = JSON.parse(out.join('\n')) as Report;

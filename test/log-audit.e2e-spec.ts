@@ -130,30 +130,30 @@ describe('signet log audit (built CLI) against the stack', () => {
     expect({ code, stderr }).toMatchObject({ code: 0 });
     expect(report.verified).toBe(true);
     expect(report.logs.map((l) => [l.kind, l.treeSize, l.problemCount])).toEqual([
-      ['v1', '300', 0],
-      ['v2', '5', 0],
+      ['artifact', '300', 0],
+      ['rekor-v2', '5', 0],
       ['ct', '2', 0],
     ]);
     const info = (await (await fetch(`${cli.stack.logUrl}/api/v1/log`)).json()) as {
       rootHash: string;
     };
-    expect(logOf(report, 'v1').rootHash).toBe(info.rootHash);
+    expect(logOf(report, 'artifact').rootHash).toBe(info.rootHash);
     // v1: the served checkpoint and the kept one (same size); CT: its checkpoint and get-sth.
-    expect(logOf(report, 'v1').checkpointsChecked).toBe(2);
+    expect(logOf(report, 'artifact').checkpointsChecked).toBe(2);
     expect(logOf(report, 'ct').checkpointsChecked).toBe(2);
-    expect(logOf(report, 'v2').origin).toBe('localhost');
-    expect(stderr).toContain(`${logOf(report, 'v1').origin}: 300/300 entries`);
+    expect(logOf(report, 'rekor-v2').origin).toBe('localhost');
+    expect(stderr).toContain(`${logOf(report, 'artifact').origin}: 300/300 entries`);
     const saved = JSON.parse(readFileSync(state, 'utf8')) as {
       logs: Record<string, { treeSize: string }>;
     };
-    expect(saved.logs[logOf(report, 'v1').origin]!.treeSize).toBe('300');
+    expect(saved.logs[logOf(report, 'artifact').origin]!.treeSize).toBe('300');
   });
 
   it('resumes from its state: reads only what is new, and still checks the kept checkpoint', async () => {
     await logV1(40);
     const { code, report, stderr } = await audit(
       '--log',
-      'v1',
+      'artifact',
       '--state',
       state,
       '--checkpoints',
@@ -161,13 +161,13 @@ describe('signet log audit (built CLI) against the stack', () => {
     );
     expect({ code, stderr }).toMatchObject({ code: 0 });
     expect(report.logs).toHaveLength(1);
-    expect(logOf(report, 'v1')).toMatchObject({
+    expect(logOf(report, 'artifact')).toMatchObject({
       treeSize: '340',
       resumedFrom: '300',
       problemCount: 0,
     });
     // The kept checkpoint at 300 (from the tiles, below the saved size) and the served one.
-    expect(logOf(report, 'v1').checkpointsChecked).toBe(2);
+    expect(logOf(report, 'artifact').checkpointsChecked).toBe(2);
     expect(stderr).toContain(': 340/340 entries');
   });
 
@@ -199,9 +199,9 @@ describe('signet log audit (built CLI) against the stack', () => {
 
     // Over HTTP alone: the served entry 100 no longer hashes to its leaf; the first checkpoint
     // it breaks is the oldest one the audit sees past it (the kept one, at 300).
-    const served = await audit('--log', 'v1', '--checkpoints', kept);
+    const served = await audit('--log', 'artifact', '--checkpoints', kept);
     expect(served.code).toBe(1);
-    const httpProblems = logOf(served.report, 'v1').problems;
+    const httpProblems = logOf(served.report, 'artifact').problems;
     expect(httpProblems[0]).toMatchObject({
       index: '100',
       kind: 'tile',
@@ -236,9 +236,9 @@ describe('signet log audit (built CLI) against the stack', () => {
 
     // With the database: every stored checkpoint is seen, so the first one broken is the
     // batch's own; the changed tile hash and the stale leaf_hash column are reported too.
-    const stored = await audit('--log', 'v1', '--database', db.url);
+    const stored = await audit('--log', 'artifact', '--database', db.url);
     expect(stored.code).toBe(1);
-    const problems = logOf(stored.report, 'v1').problems;
+    const problems = logOf(stored.report, 'artifact').problems;
     expect(problems).toContainEqual({
       index: '7',
       kind: 'tile',
@@ -284,6 +284,6 @@ describe('signet log audit (built CLI) against the stack', () => {
     const saved = JSON.parse(readFileSync(state, 'utf8')) as {
       logs: Record<string, { treeSize: string }>;
     };
-    expect(saved.logs[logOf(stored.report, 'v1').origin]!.treeSize).toBe('340');
+    expect(saved.logs[logOf(stored.report, 'artifact').origin]!.treeSize).toBe('340');
   });
 });

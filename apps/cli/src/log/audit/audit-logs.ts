@@ -24,7 +24,7 @@ import { requestBytes, requestJson } from '../../cli/http';
 import { MAX_BYTES } from './audit-http';
 
 /** The three personalities whose trees the audit reads. */
-export const LOG_KINDS = ['v1', 'v2', 'ct'] as const;
+export const LOG_KINDS = ['artifact', 'rekor-v2', 'ct'] as const;
 export type LogKind = (typeof LOG_KINDS)[number];
 
 /** One tree to audit. */
@@ -60,15 +60,15 @@ export async function discoverLogs(
   const info = await requestJson<LogInfo>(ctx, 'log info', `${logUrl}/api/v1/log`);
   const v1Verifiers = checkpointVerifiers(root);
   const v1KeyName = parseCheckpoint(parseNote(info.signedTreeHead).text).origin.split(' - ')[0];
-  if (kinds.has('v1')) {
+  if (kinds.has('artifact')) {
     for (const tree of [info, ...(info.inactiveShards ?? [])]) {
       const prefix =
         tree === info ? `${logUrl}/api/v1/log/` : `${logUrl}/api/v2/trees/${tree.treeID}/`;
       const origin = `${v1KeyName} - ${tree.treeID}`;
-      logs.push(await opened(ctx, 'v1', prefix, (note) => open(note, v1Verifiers, origin)));
+      logs.push(await opened(ctx, 'artifact', prefix, (note) => open(note, v1Verifiers, origin)));
     }
   }
-  if (kinds.has('v2')) {
+  if (kinds.has('rekor-v2')) {
     const v2 = root.tlogs.filter((t) => rekorKeyName(t.baseUrl) !== v1KeyName);
     for (const baseUrl of new Set(v2.map((t) => t.baseUrl.replace(/\/+$/, '')))) {
       if (!insecureHttp && !isSecureUrl(baseUrl)) {
@@ -83,7 +83,9 @@ export async function discoverLogs(
           keyOf(t.publicKey?.rawBytes, (key) => noteVerifierOf(key, hostname, 'c2sp')),
         );
       logs.push(
-        await opened(ctx, 'v2', `${baseUrl}/api/v2/`, (note) => open(note, verifiers, hostname)),
+        await opened(ctx, 'rekor-v2', `${baseUrl}/api/v2/`, (note) =>
+          open(note, verifiers, hostname),
+        ),
       );
     }
   }

@@ -85,7 +85,7 @@ describe(logAudit.name, () => {
   const tempDir = tempDirs();
   const audit = async (log: ReturnType<typeof fakeLog>, dir: string, ...args: string[]) => {
     const ctx = recordingContext({}, log.fetchImpl);
-    const argv = ['--log', 'v1', '--log-url', LOG, '--json', ...args];
+    const argv = ['--log', 'artifact', '--log-url', LOG, '--json', ...args];
     const code = await logAudit(
       [...argv, '--trusted-root', trustedRootFile(dir, log.signer, LOG)],
       ctx,

@@ -22,7 +22,7 @@ import { LogRows } from './log-rows.repository';
 export const logAuditHelp = `signet log audit: recompute the log's trees and check everything they commit to
 
 Usage:
-  signet log audit [--log v1|v2|ct]... [--checkpoints FILE|DIR] [--state FILE]
+  signet log audit [--log artifact|ct|rekor-v2]... [--checkpoints FILE|DIR] [--state FILE]
                    [--database URL] [--report FILE] [--concurrency N] [--json]
                    [--log-url URL] [--ca-url URL] [--trusted-root FILE]
 
