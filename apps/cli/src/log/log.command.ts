@@ -21,7 +21,7 @@ Usage:
   signet log search (--sha256 HEX | --email ADDRESS | --artifact FILE) [--json]
   signet log proof  --first-size A [--last-size B] [--first-checkpoint FILE] [--json]
   signet log monitor --state FILE [--config monitor.yaml] [--once] [watch flags]
-  signet log audit  [--log v1|v2|ct]... [--checkpoints FILE|DIR] [--state FILE] [--database URL] [--json]
+  signet log audit  [--log artifact|ct|rekor-v2]... [--checkpoints FILE|DIR] [--state FILE] [--database URL] [--json]
 Common options: --log-url URL, --ca-url URL (for the trusted root), --trusted-root FILE,
 --no-verify (info, get: read without a trusted root; otherwise that is a failure, exit 1).
 
