@@ -2,7 +2,9 @@
    of a watched identity are alerted from both logs (stdout and a loopback webhook), unwatched ones
    are not, a resumed monitor never alerts an entry twice, a policy version not expected is
    alerted, and a tree rolled back behind the log's back by the database owner (triggers
-   disabled) is an inconsistency, exit 1. */
+   disabled) is an inconsistency, exit 1; the Rekor v2 log is followed the same way, its entries
+   matched by digest and by key. */
+import { createHash, generateKeyPairSync, sign as signBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -41,7 +43,12 @@ async function webhookReceiver(): Promise<{ url: string; bodies: string[]; serve
 }
 
 describe('signet log monitor (built CLI) against the stack', () => {
-  const { cli, policyKeyFile: policyPub } = usePolicyLoggingCliStack();
+  // A bare key the log accepts, for Rekor v2 entries.
+  const writer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const writerDer = writer.publicKey.export({ type: 'spki', format: 'der' });
+  const { cli, policyKeyFile: policyPub } = usePolicyLoggingCliStack([
+    writer.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  ]);
   const watchAlice = (issuer: string) => [
     '--certificate-identity',
     ALICE,
@@ -164,6 +171,58 @@ describe('signet log monitor (built CLI) against the stack', () => {
       'expected.txt',
     );
     expect(expected).toMatchObject({ code: 0, stdout: '' });
+  });
+
+  it('follows the Rekor v2 log: an entry for a watched digest is alerted, and every entry by a watched key', async () => {
+    const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
+    const logV2 = async (artifact: Buffer) => {
+      const res = await fetch(`${cli.stack.logV2Url}/api/v2/log/entries`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          hashedRekordRequestV002: {
+            digest: sha256(artifact).toString('base64'),
+            signature: {
+              content: signBytes('sha256', artifact, writer.privateKey).toString('base64'),
+              verifier: {
+                publicKey: { rawBytes: writerDer.toString('base64') },
+                keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+              },
+            },
+          },
+        }),
+      });
+      expect(res.status).toBe(201);
+    };
+    await logV2(Buffer.from('an earlier v2 artifact'));
+    expect(await monitor('v2.json', '--log', 'rekor-v2')).toMatchObject({ code: 0, stdout: '' });
+
+    const watched = Buffer.from('a watched v2 artifact');
+    await logV2(watched);
+    await logV2(Buffer.from('another v2 artifact'));
+    const digest = sha256(watched).toString('hex');
+    const run = await monitor('v2.json', '--log', 'rekor-v2', '--digest', `sha256:${digest}`);
+    expect(run.code).toBe(1);
+    expect(eventsOf(run.stdout)).toEqual([
+      expect.objectContaining({ kind: 'match', log: 'rekor-v2', index: '1', watch: 'digest' }),
+    ]);
+    expect(run.stderr).toMatch(/rekor-v2: checkpoint 3 verified, consistent with 1; 1 alert/);
+
+    const fingerprint = sha256(writerDer).toString('hex');
+    const byKey = await monitor(
+      'v2-key.json',
+      '--from-start',
+      '--log',
+      'rekor-v2',
+      '--fingerprint',
+      fingerprint,
+    );
+    expect(byKey.code).toBe(1);
+    expect(eventsOf(byKey.stdout).map((e) => [e.log, e.index, e.watch])).toEqual([
+      ['rekor-v2', '0', 'fingerprint'],
+      ['rekor-v2', '1', 'fingerprint'],
+      ['rekor-v2', '2', 'fingerprint'],
+    ]);
   });
 
   it('exits 1 naming the inconsistency when the tree was rolled back behind the log (triggers disabled)', async () => {

@@ -98,7 +98,10 @@ export function useCliStack(
  * database`), signed by a policy key made here before the stack boots (the log must list it in
  * `log.allowedPublicKeys`); `policyKeyFile` is its public key, PEM.
  */
-export function usePolicyLoggingCliStack(): { cli: CliStack; policyKeyFile: string } {
+export function usePolicyLoggingCliStack(allowedPublicKeysPem: string[] = []): {
+  cli: CliStack;
+  policyKeyFile: string;
+} {
   const keyDir = makeTempDir('policy-key');
   afterAll(() => removeTempDir(keyDir));
   const policyKey = generateKeyPair('ecdsa-p256-sha256');
@@ -107,7 +110,7 @@ export function usePolicyLoggingCliStack(): { cli: CliStack; policyKeyFile: stri
   const policyKeyFile = join(keyDir, 'policy-key.pub.pem');
   writeFileSync(policyKeyFile, policyKeyPem);
   const cli = useCliStack(
-    [policyKeyPem],
+    [policyKeyPem, ...allowedPublicKeysPem],
     {
       CA_POLICY_LOG: 'true',
       CA_POLICY_KEY: join(keyDir, 'policy-key.pem'),
