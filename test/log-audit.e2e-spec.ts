@@ -6,6 +6,7 @@ import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useCliStack } from './support/cli-stack';
+import { postHashedRekordV2 } from './support/log-fixtures';
 
 const newKey = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest();
@@ -67,22 +68,12 @@ describe('signet log audit (built CLI) against the stack', () => {
   const logV2 = async (n: number): Promise<void> => {
     for (let i = 0; i < n; i++) {
       const artifact = Buffer.from(`audited v2 artifact ${i}`);
-      const res = await fetch(`${cli.stack.logV2Url}/api/v2/log/entries`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          hashedRekordRequestV002: {
-            digest: sha256(artifact).toString('base64'),
-            signature: {
-              content: sign('sha256', artifact, writer.privateKey).toString('base64'),
-              verifier: {
-                publicKey: { rawBytes: writerDer.toString('base64') },
-                keyDetails: 'PKIX_ECDSA_P256_SHA_256',
-              },
-            },
-          },
-        }),
-      });
+      const res = await postHashedRekordV2(
+        cli.stack.logV2Url,
+        artifact,
+        writer.privateKey,
+        writerDer,
+      );
       expect(res.status).toBe(201);
     }
   };

@@ -4,13 +4,14 @@
    alerted, and a tree rolled back behind the log's back by the database owner (triggers
    disabled) is an inconsistency, exit 1; the Rekor v2 log is followed the same way, its entries
    matched by digest and by key. */
-import { createHash, generateKeyPairSync, sign as signBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompactRange } from '@app/merkle';
 import { ALICE, usePolicyLoggingCliStack } from './support/cli-stack';
+import { postHashedRekordV2 } from './support/log-fixtures';
 
 interface Event {
   kind: string;
@@ -176,22 +177,12 @@ describe('signet log monitor (built CLI) against the stack', () => {
   it('follows the Rekor v2 log: an entry for a watched digest is alerted, and every entry by a watched key', async () => {
     const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
     const logV2 = async (artifact: Buffer) => {
-      const res = await fetch(`${cli.stack.logV2Url}/api/v2/log/entries`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          hashedRekordRequestV002: {
-            digest: sha256(artifact).toString('base64'),
-            signature: {
-              content: signBytes('sha256', artifact, writer.privateKey).toString('base64'),
-              verifier: {
-                publicKey: { rawBytes: writerDer.toString('base64') },
-                keyDetails: 'PKIX_ECDSA_P256_SHA_256',
-              },
-            },
-          },
-        }),
-      });
+      const res = await postHashedRekordV2(
+        cli.stack.logV2Url,
+        artifact,
+        writer.privateKey,
+        writerDer,
+      );
       expect(res.status).toBe(201);
     };
     await logV2(Buffer.from('an earlier v2 artifact'));

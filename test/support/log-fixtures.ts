@@ -194,3 +194,32 @@ export function dsseSignature(leaf: Leaf, payloadType: string, payload: Buffer):
     dsaEncoding: 'der',
   });
 }
+
+/**
+ * Logs `artifact` in the Rekor v2 log at `logV2Url` as a hashedrekord v0.0.2 signed by the bare
+ * P-256 key `privateKey` (its SPKI DER `publicKeyDer`, a key the log accepts); the answer is the
+ * caller's to check.
+ */
+export function postHashedRekordV2(
+  logV2Url: string,
+  artifact: Buffer,
+  privateKey: KeyObject,
+  publicKeyDer: Buffer,
+): Promise<Response> {
+  return fetch(`${logV2Url}/api/v2/log/entries`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      hashedRekordRequestV002: {
+        digest: createHash('sha256').update(artifact).digest('base64'),
+        signature: {
+          content: sign('sha256', artifact, privateKey).toString('base64'),
+          verifier: {
+            publicKey: { rawBytes: publicKeyDer.toString('base64') },
+            keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+          },
+        },
+      },
+    }),
+  });
+}
