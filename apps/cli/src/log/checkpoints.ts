@@ -16,11 +16,38 @@ import { verificationFailed } from '../cli/exit-codes';
  * cannot parse (PKCS#1 RSA) are left out.
  */
 export function checkpointVerifiers(root: TrustedRoot): NoteVerifier[] {
-  return root.tlogs.flatMap((tlog) => {
+  return logKeyVerifiers(root.tlogs, (key, tlog) =>
+    noteVerifierOf(key, rekorKeyName(tlog.baseUrl), 'rekor'),
+  );
+}
+
+/**
+ * Note verifiers for Rekor v2 checkpoints (C2SP signed notes) by the keys of `tlogs`: key name =
+ * the hostname of the log's `baseUrl`, key ID as C2SP derives it. Keys signet cannot parse, and
+ * logs whose `baseUrl` is not a URL, are left out.
+ */
+export function c2spCheckpointVerifiers(tlogs: TrustedRoot['tlogs']): NoteVerifier[] {
+  return logKeyVerifiers(tlogs, (key, tlog) =>
+    noteVerifierOf(key, new URL(tlog.baseUrl).hostname, 'c2sp'),
+  );
+}
+
+/**
+ * `make(key, log)` for each log (tlog or CT log) of the trusted root whose key signet can parse;
+ * the others, and any `make` refuses by throwing, are left out.
+ */
+export function logKeyVerifiers(
+  tlogs: TrustedRoot['tlogs'],
+  make: (
+    key: ReturnType<typeof parsePublicKey>,
+    tlog: TrustedRoot['tlogs'][number],
+  ) => NoteVerifier,
+): NoteVerifier[] {
+  return tlogs.flatMap((tlog) => {
     const raw = tlog.publicKey?.rawBytes;
     if (raw === undefined) return [];
     try {
-      return [noteVerifierOf(parsePublicKey(raw), rekorKeyName(tlog.baseUrl), 'rekor')];
+      return [make(parsePublicKey(raw), tlog)];
     } catch {
       return [];
     }

@@ -5,12 +5,10 @@ import {
   type Checkpoint,
   decodeTileLeaf,
   merkleTreeLeafOf,
-  noteVerifierOf,
   type NoteVerifier,
   openCheckpoint,
   parseCheckpoint,
   parseNote,
-  parsePublicKey,
   rekorKeyName,
   rfc6962NoteVerifier,
 } from '@app/signing';
@@ -18,7 +16,7 @@ import { verifiedTreeHead, type GetSthResponse } from '../../admin/ct-entries';
 import type { CliContext } from '../../cli/context';
 import { CliError, ExitCode, usageError, verificationFailed } from '../../cli/exit-codes';
 import { isSecureUrl } from '../../cli/options';
-import { checkpointVerifiers } from '../checkpoints';
+import { c2spCheckpointVerifiers, checkpointVerifiers, logKeyVerifiers } from '../checkpoints';
 import type { LogInfo } from '../log-api';
 import { requestBytes, requestJson } from '../../cli/http';
 import { MAX_BYTES } from './audit-http';
@@ -77,11 +75,9 @@ export async function discoverLogs(
         );
       }
       const hostname = new URL(baseUrl).hostname;
-      const verifiers = v2
-        .filter((t) => t.baseUrl.replace(/\/+$/, '') === baseUrl)
-        .flatMap((t) =>
-          keyOf(t.publicKey?.rawBytes, (key) => noteVerifierOf(key, hostname, 'c2sp')),
-        );
+      const verifiers = c2spCheckpointVerifiers(
+        v2.filter((t) => t.baseUrl.replace(/\/+$/, '') === baseUrl),
+      );
       logs.push(
         await opened(ctx, 'rekor-v2', `${baseUrl}/api/v2/`, (note) =>
           open(note, verifiers, hostname),
@@ -149,23 +145,8 @@ function openCt(note: string, root: TrustedRoot): Checkpoint {
   if (!/^[^/\s]+\/ct\/[1-9][0-9]*$/.test(origin)) {
     throw new CliError(ExitCode.verificationFailed, `${origin} is not a CT tree's origin`);
   }
-  const verifiers = root.ctlogs.flatMap((log) =>
-    keyOf(log.publicKey?.rawBytes, (key) =>
-      rfc6962NoteVerifier(key, origin, log.logId?.keyId ?? new Uint8Array(0)),
-    ),
+  const verifiers = logKeyVerifiers(root.ctlogs, (key, log) =>
+    rfc6962NoteVerifier(key, origin, log.logId?.keyId ?? new Uint8Array(0)),
   );
   return open(note, verifiers, origin);
-}
-
-/** `make(key)` for a trusted root key signet can parse; none otherwise. */
-function keyOf<T>(
-  raw: Uint8Array | undefined,
-  make: (key: ReturnType<typeof parsePublicKey>) => T,
-): T[] {
-  if (raw === undefined) return [];
-  try {
-    return [make(parsePublicKey(raw))];
-  } catch {
-    return [];
-  }
 }

@@ -12,7 +12,7 @@ import {
   TileReader,
   tileWidth,
 } from '@app/merkle';
-import { noteVerifierOf, openCheckpoint, parsePublicKey } from '@app/signing';
+import { openCheckpoint } from '@app/signing';
 import type { CliContext } from '../../cli/context';
 import { verificationFailed } from '../../cli/exit-codes';
 import { requestBytes, requestJson } from '../../cli/http';
@@ -22,7 +22,7 @@ import {
   type GetSthResponse,
   verifiedTreeHead,
 } from '../../admin/ct-entries';
-import { openSignedCheckpoint } from '../checkpoints';
+import { c2spCheckpointVerifiers, openSignedCheckpoint } from '../checkpoints';
 import { getLogInfo } from '../log-api';
 import { readCtCertificate, readRekorBody, type ReadEntry } from './entry-material';
 
@@ -85,14 +85,7 @@ export function followedLog(
 
 /** Rekor v2 checkpoints: C2SP key IDs under the hostname of a trusted log's `baseUrl`. */
 function openV2Checkpoint(note: string, root: TrustedRoot) {
-  const verifiers = root.tlogs.flatMap((tlog) => {
-    try {
-      const key = parsePublicKey(tlog.publicKey!.rawBytes!);
-      return [noteVerifierOf(key, new URL(tlog.baseUrl).hostname, 'c2sp')];
-    } catch {
-      return [];
-    }
-  });
+  const verifiers = c2spCheckpointVerifiers(root.tlogs);
   try {
     return openCheckpoint(note, verifiers).checkpoint;
   } catch (err) {
